@@ -1,0 +1,340 @@
+/**
+ * The `liaison` command. Commands that append events go through the running node (with the
+ * token it writes to DATA/admin.token); the others open the node's store directly.
+ */
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Command, Option } from 'commander';
+import { isoTime, systemClock } from '../core/clock.ts';
+import { verifyExport } from '../core/exportFormat.ts';
+import { fingerprint } from '../core/sign.ts';
+import { ROLES, type Role } from '../core/types.ts';
+import { ConfigError, loadConfig } from '../node/config.ts';
+import { adminTokenPath, loadSigner, nodeCard, openStore } from '../node/folder.ts';
+import { addUser, initNode, silentLogger } from '../node/init.ts';
+import { CardError, importCard, parseCard } from '../node/pairing.ts';
+import { runningPid } from '../node/pidfile.ts';
+import { exportLines, rebuildProjections } from '../record/export.ts';
+import { Ledger } from '../record/ledger.ts';
+import { progress } from './progress.ts';
+
+/** An error to print as one line and exit with. */
+class CliError extends Error {}
+
+function requireNodeFolder(data: string): string {
+  const dir = resolve(data);
+  if (!existsSync(dir))
+    throw new CliError(
+      `the data folder ${dir} does not exist (create a node with: liaison init --data ${data})`,
+    );
+  loadConfig(dir);
+  return dir;
+}
+
+/** Calls the running node's API with its admin token. */
+async function callRunningNode(dataDir: string, path: string, body: object): Promise<unknown> {
+  const config = loadConfig(dataDir);
+  const token = readFileSync(adminTokenPath(dataDir), 'utf8').trim();
+  const response = await fetch(`http://${config.host}:${config.httpPort}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as { error?: string; message?: string };
+  if (!response.ok)
+    throw new CliError(
+      `the node refused: ${json.message ?? response.statusText} (${json.error ?? response.status})`,
+    );
+  return json;
+}
+
+async function* readLines(file: string): AsyncGenerator<string> {
+  const stream = file === '-' ? process.stdin : createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) yield line;
+}
+
+const program = new Command();
+program
+  .name('liaison')
+  .description('Liaison: the signed, federated direct line between defence ministries.')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+program
+  .command('init')
+  .description('create a node folder: configuration, signing key, database')
+  .requiredOption('--data <dir>', 'the node folder to create')
+  .requiredOption('--node-id <id>', 'node id, 1–32 of a-z 0-9 -')
+  .option('--name <name>', 'display name of the node (default: the node id)')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--http-port <port>', 'console and API port (federation listens on this + 100)', '7801')
+  .option('--public-url <url>', 'URL peers and users reach the console at')
+  .option('--federation-url <url>', 'URL peers reach the federation listener at')
+  .action(async (options) => {
+    const config = await initNode({
+      dataDir: resolve(options.data),
+      nodeId: options.nodeId,
+      name: options.name ?? options.nodeId,
+      host: options.host,
+      httpPort: Number(options.httpPort),
+      publicUrl: options.publicUrl,
+      federationUrl: options.federationUrl,
+    });
+    process.stdout.write(
+      `created node ${config.nodeId} in ${resolve(options.data)}\n` +
+        `  console and API: ${config.publicUrl}\n  federation:      ${config.federationUrl}\n` +
+        `next: liaison user add NAME --role admin --password … --data ${options.data}\n`,
+    );
+  });
+
+program
+  .command('serve')
+  .description('run a node from its folder (ports, peers and users as configured)')
+  .requiredOption('--data <dir>', 'the node folder')
+  .action(async (options) => {
+    const dataDir = requireNodeFolder(options.data);
+    const { buildConsole } = await import('./buildConsole.ts');
+    const { startNode } = await import('../node/node.ts');
+    await buildConsole({ quiet: true }).catch((error: Error) => {
+      process.stderr.write(
+        `liaison: the console could not be built (${error.message}); the API still runs\n`,
+      );
+    });
+    const node = await startNode({ dataDir });
+    const stop = () => {
+      void node.stop().then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+const user = program.command('user').description('manage the users of a node');
+user
+  .command('add <name>')
+  .description('add a user; prints the TOTP secret as an otpauth:// URI for an authenticator app')
+  .addOption(new Option('--role <role>', 'the role').choices([...ROLES]).makeOptionMandatory())
+  .requiredOption('--password <password>', 'initial password (at least 8 characters)')
+  .requiredOption('--data <dir>', 'the node folder')
+  .action(async (name: string, options) => {
+    const dataDir = requireNodeFolder(options.data);
+    const config = loadConfig(dataDir);
+    const store = await openStore(dataDir);
+    try {
+      const uri = await addUser(store, config.nodeId, {
+        username: name,
+        role: options.role as Role,
+        password: options.password,
+      });
+      process.stdout.write(`added ${name}@${config.nodeId} (${options.role})\nTOTP: ${uri}\n`);
+    } finally {
+      await store.close();
+    }
+  });
+user
+  .command('list')
+  .description('list the users of a node')
+  .requiredOption('--data <dir>', 'the node folder')
+  .action(async (options) => {
+    const store = await openStore(requireNodeFolder(options.data));
+    try {
+      for (const u of await store.listUsers()) {
+        process.stdout.write(`${u.username}\t${u.role}\t${u.totpSecret ? 'totp' : 'no second factor'}\n`);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+const pair = program.command('pair').description('pair this node with a peer (FED1)');
+pair
+  .command('export')
+  .description("print this node's signed card, for the peer's admin to import")
+  .requiredOption('--data <dir>', 'the node folder')
+  .action((options) => {
+    const dataDir = requireNodeFolder(options.data);
+    process.stdout.write(nodeCard(loadConfig(dataDir), loadSigner(dataDir)));
+  });
+pair
+  .command('import <card>')
+  .description("import a peer's card file; prints the safety code to compare by voice")
+  .requiredOption('--data <dir>', 'the node folder')
+  .action(async (cardFile: string, options) => {
+    const dataDir = requireNodeFolder(options.data);
+    if (!existsSync(cardFile)) throw new CliError(`no card file ${cardFile}`);
+    const cardText = readFileSync(cardFile, 'utf8');
+    let result: { peer: string; line: string; safetyCode: string; fingerprint: string };
+    if (runningPid(dataDir) !== null) {
+      result = (await callRunningNode(dataDir, '/api/v1/admin/pair', { card: cardText })) as typeof result;
+    } else {
+      const config = loadConfig(dataDir);
+      const signer = loadSigner(dataDir);
+      const store = await openStore(dataDir);
+      try {
+        const ledger = new Ledger({
+          store,
+          signer,
+          selfId: config.nodeId,
+          clock: systemClock,
+          logger: silentLogger,
+        });
+        await ledger.open();
+        const paired = await importCard(
+          parseCard(cardText),
+          { nodeId: config.nodeId, name: config.name, publicKey: signer.publicKey },
+          store,
+          ledger,
+          isoTime(systemClock.now()),
+        );
+        result = {
+          peer: paired.peer.nodeId,
+          line: paired.line.id,
+          safetyCode: paired.safetyCode,
+          fingerprint: paired.fingerprint,
+        };
+      } finally {
+        await store.close();
+      }
+    }
+    process.stdout.write(
+      `paired with ${result.peer}; hotline ${result.line}\n` +
+        `peer key fingerprint: ${result.fingerprint}\n` +
+        `SAFETY CODE: ${result.safetyCode}  — compare it by voice with the peer's duty officer\n`,
+    );
+  });
+
+program
+  .command('export')
+  .description('write the record as JSONL (LOG12), for `liaison verify`')
+  .requiredOption('--data <dir>', 'the node folder')
+  .option('--line <id>', 'one line (default: every shared line)')
+  .option('--out <file>', 'write to a file instead of standard output')
+  .action(async (options) => {
+    const dataDir = requireNodeFolder(options.data);
+    const config = loadConfig(dataDir);
+    const store = await openStore(dataDir);
+    try {
+      const lines = (await store.listLines()).filter((l) => l.kind !== 'local');
+      const lineIds = options.line ? [options.line as string] : lines.map((l) => l.id).sort();
+      if (options.line && !lines.some((l) => l.id === options.line))
+        throw new CliError(`there is no line ${options.line}`);
+      const bar = progress('exporting events');
+      const out: NodeJS.WritableStream = options.out ? createWriteStream(options.out) : process.stdout;
+      for await (const text of exportLines({
+        store,
+        signer: loadSigner(dataDir),
+        selfId: config.nodeId,
+        clock: systemClock,
+        lineIds,
+        onProgress: (done, total) => bar.update(done, total),
+      })) {
+        if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
+      }
+      if (out !== process.stdout) await new Promise<void>((r) => out.end(() => r()));
+      bar.done();
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command('verify <file>')
+  .description('check an export offline (LOG2–LOG9, LOG12); exit 0 when it all holds')
+  .option('--trust <card...>', "cards of the nodes to trust (default: the export's own header, said so)")
+  .action(async (file: string, options) => {
+    if (file !== '-' && !existsSync(file)) throw new CliError(`no such file: ${file}`);
+    const trustedNodes = ((options.trust as string[] | undefined) ?? []).map((path) => {
+      const card = parseCard(readFileSync(path, 'utf8'));
+      return { nodeId: card.nodeId, name: card.name, publicKey: card.publicKey };
+    });
+    const bar = progress('verifying events');
+    const report = await verifyExport(readLines(file), {
+      ...(trustedNodes.length > 0 ? { trustedNodes } : {}),
+      onProgress: (n) => bar.update(n),
+    });
+    bar.done(`${report.events.toLocaleString('en')} checked`);
+    if (report.trustedHeader) {
+      process.stdout.write("no --trust cards given: trusting the keys in the export's own header\n");
+    }
+    for (const f of report.fingerprints) process.stdout.write(`trusted ${f.nodeId}: ${f.fingerprint}\n`);
+    if (report.ok) {
+      process.stdout.write(
+        `OK: ${report.events} events on ${report.lines.length} line(s) verified (${report.lines.join(', ')})\n`,
+      );
+      return;
+    }
+    const e = report.error;
+    process.stdout.write(
+      `FAILED at line ${e?.lineNumber}${e?.eventId ? `, event ${e.eventId}` : ''}: ${e?.code}: ${e?.message}\n` +
+        `(${report.events} events verified before it)\n`,
+    );
+    process.exitCode = 1;
+  });
+
+program
+  .command('rebuild')
+  .description('recreate every projection (message states, deliveries) from the events')
+  .requiredOption('--data <dir>', 'the node folder')
+  .action(async (options) => {
+    const dataDir = requireNodeFolder(options.data);
+    if (runningPid(dataDir) !== null) {
+      const result = (await callRunningNode(dataDir, '/api/v1/admin/rebuild', {})) as { events: number };
+      process.stdout.write(`rebuilt from ${result.events} events (through the running node)\n`);
+      return;
+    }
+    const store = await openStore(dataDir);
+    try {
+      const bar = progress('replaying events');
+      const events = await rebuildProjections(store, systemClock, (done, total) => bar.update(done, total));
+      bar.done();
+      process.stdout.write(`rebuilt from ${events} events\n`);
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command('demo')
+  .description('run two paired nodes, alpha and bravo, each its own process')
+  .option('--base-port <port>', 'alpha on this port, bravo on the next', '7801')
+  .option('--data <dir>', 'folder of the two nodes', '.demo')
+  .option('--fresh', 'wipe the demo folders first')
+  .option('--password <password>', 'password of every demo user', 'liaison-demo')
+  .action(async (options) => {
+    const { runDemo } = await import('./demo.ts');
+    await runDemo({
+      basePort: Number(options.basePort),
+      dataDir: resolve(options.data),
+      fresh: Boolean(options.fresh),
+      password: options.password,
+    });
+  });
+
+program
+  .command('build-console')
+  .description('build the web console into web/dist (done automatically when stale)')
+  .option('--force', 'build even when up to date')
+  .action(async (options) => {
+    const { buildConsole } = await import('./buildConsole.ts');
+    const built = await buildConsole({ force: Boolean(options.force) });
+    process.stdout.write(built ? 'console built into web/dist\n' : 'console is up to date\n');
+  });
+
+program
+  .command('fingerprint <card>')
+  .description('print the key fingerprint of a card')
+  .action((cardFile: string) => {
+    const card = parseCard(readFileSync(cardFile, 'utf8'));
+    process.stdout.write(`${card.nodeId}: ${fingerprint(card.publicKey)}\n`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CliError || error instanceof ConfigError || error instanceof CardError) {
+    process.stderr.write(`liaison: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,299 @@
+/**
+ * Federation: this node's links with all its peers (FED3, FED5–FED7, FED9).
+ *
+ * Every node listens on its federation port and dials every paired peer it has no open link
+ * with, backing off from 200 ms to at most 5 s (FED6); an inbound link from the peer resets the
+ * backoff. When both sides dialed at once, the connection dialed by the smaller node id is
+ * kept, so there is one connection per pair. Link state (FED7): up; degraded after 7.5 s
+ * without hearing from the peer or with RTT over 1 s; down after 15 s or without a link.
+ */
+import WebSocket, { WebSocketServer } from 'ws';
+import { isoTime } from '../core/clock.ts';
+import type { LinkState } from '../core/types.ts';
+import type { NodeRecord } from '../store/types.ts';
+import { countLacking, Link, type LinkContext } from './link.ts';
+import { MAX_FRAME_BYTES, type WireHeads } from './protocol.ts';
+
+export const BACKOFF_MIN_MS = 200;
+export const BACKOFF_MAX_MS = 5_000;
+export const DEGRADED_AFTER_MS = 7_500;
+export const DOWN_AFTER_MS = 15_000;
+export const DEGRADED_RTT_MS = 1_000;
+
+/** A peer as `GET /api/v1/peers` shows it. */
+export interface PeerStatus {
+  nodeId: string;
+  name: string;
+  state: LinkState;
+  rttMs: number | null;
+  /** Events this node holds that the peer is not known to hold. */
+  queue: number;
+  lastHeartbeatAt: string | null;
+  /** When the link entered its current state. */
+  since: string;
+  /** Estimated peer clock minus ours, in ms (FED7). */
+  clockOffsetMs: number | null;
+}
+
+export interface FederationOptions extends LinkContext {
+  listenHost: string;
+  listenPort: number;
+  /** Paired peers (not this node). */
+  peers(): NodeRecord[];
+}
+
+interface PeerSlot {
+  link: Link | null;
+  backoffMs: number;
+  dialTimer: NodeJS.Timeout | null;
+  dialing: WebSocket | null;
+  state: LinkState;
+  since: number;
+  lastHeartbeatAt: number | null;
+  /** What the peer was last known to hold, kept when its link closes (for the queue count). */
+  peerHeads: WireHeads | null;
+}
+
+export class Federation {
+  private server: WebSocketServer | null = null;
+  private readonly slots = new Map<string, PeerSlot>();
+  private readonly pending = new Set<Link>();
+  private readonly listeners = new Set<(status: PeerStatus) => void>();
+  private stateTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(private readonly options: FederationOptions) {}
+
+  /** Listens on the federation port and starts dialing every peer. */
+  async start(): Promise<void> {
+    const server = new WebSocketServer({
+      host: this.options.listenHost,
+      port: this.options.listenPort,
+      maxPayload: MAX_FRAME_BYTES,
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    server.on('error', (error) =>
+      this.options.logger.error({ err: error.message }, 'federation listener error'),
+    );
+    server.on('connection', (socket) => this.adopt(socket, 'remote'));
+    this.server = server;
+    for (const peer of this.options.peers()) this.slot(peer.nodeId);
+    for (const peerId of this.slots.keys()) this.dial(peerId);
+    this.stateTimer = setInterval(() => this.evaluateStates(), 500);
+    this.stateTimer.unref();
+  }
+
+  /** Closes every link and the listener. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.stateTimer) clearInterval(this.stateTimer);
+    for (const slot of this.slots.values()) {
+      if (slot.dialTimer) clearTimeout(slot.dialTimer);
+      slot.dialing?.terminate();
+      slot.link?.terminate();
+    }
+    for (const link of this.pending) link.terminate();
+    const server = this.server;
+    if (server) {
+      for (const client of server.clients) client.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  /** Starts dialing a newly paired peer. */
+  addPeer(peerId: string): void {
+    if (this.slots.has(peerId) || this.stopped) return;
+    this.slot(peerId);
+    this.dial(peerId);
+  }
+
+  /** Called whenever a peer's status changes. */
+  onPeerStatus(listener: (status: PeerStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  status(): PeerStatus[] {
+    return [...this.slots.keys()].sort().map((peerId) => this.statusOf(peerId));
+  }
+
+  /** Drops the link to a peer (tests and admins); it is dialed again after the backoff. */
+  disconnect(peerId: string): void {
+    this.slots.get(peerId)?.link?.terminate();
+  }
+
+  private slot(peerId: string): PeerSlot {
+    let slot = this.slots.get(peerId);
+    if (!slot) {
+      slot = {
+        link: null,
+        backoffMs: BACKOFF_MIN_MS,
+        dialTimer: null,
+        dialing: null,
+        state: 'down',
+        since: this.options.clock.now(),
+        lastHeartbeatAt: null,
+        peerHeads: null,
+      };
+      this.slots.set(peerId, slot);
+    }
+    return slot;
+  }
+
+  private dial(peerId: string): void {
+    const slot = this.slot(peerId);
+    if (this.stopped || slot.link?.isOpen || slot.dialing || slot.dialTimer) return;
+    const peer = this.options.peers().find((p) => p.nodeId === peerId);
+    if (!peer) return;
+    const socket = new WebSocket(peer.federationUrl, {
+      maxPayload: MAX_FRAME_BYTES,
+      handshakeTimeout: 5_000,
+    });
+    slot.dialing = socket;
+    const failed = () => {
+      if (slot.dialing !== socket) return;
+      slot.dialing = null;
+      this.scheduleDial(peerId);
+    };
+    socket.once('open', () => {
+      if (slot.dialing !== socket) return;
+      slot.dialing = null;
+      this.adopt(socket, 'self');
+    });
+    socket.once('error', failed);
+    socket.once('close', failed);
+  }
+
+  private scheduleDial(peerId: string): void {
+    const slot = this.slot(peerId);
+    if (this.stopped || slot.dialTimer || slot.link?.isOpen) return;
+    const delay = slot.backoffMs;
+    slot.backoffMs = Math.min(BACKOFF_MAX_MS, slot.backoffMs * 2);
+    slot.dialTimer = setTimeout(() => {
+      slot.dialTimer = null;
+      this.dial(peerId);
+    }, delay);
+    slot.dialTimer.unref();
+  }
+
+  private adopt(socket: WebSocket, dialedBy: 'self' | 'remote'): void {
+    if (this.stopped) {
+      socket.terminate();
+      return;
+    }
+    const selfId = this.options.selfId;
+    let link: Link | null = null;
+    link = new Link(
+      socket,
+      this.options,
+      {
+        authenticated: (l) => this.onAuthenticated(l),
+        heartbeat: (l) => {
+          const slot = l.peerId ? this.slots.get(l.peerId) : undefined;
+          if (slot?.link === l) slot.lastHeartbeatAt = this.options.clock.now();
+          this.evaluateStates();
+        },
+        receipt: () => undefined,
+        closed: (l, reason) => this.onClosed(l, reason),
+      },
+      { dialer: dialedBy === 'self' ? selfId : '?' },
+    );
+    this.pending.add(link);
+  }
+
+  private onAuthenticated(link: Link): void {
+    this.pending.delete(link);
+    const peerId = link.peerId;
+    if (!peerId) return;
+    if (!this.slots.has(peerId)) this.slot(peerId);
+    const slot = this.slot(peerId);
+    const dialerOf = (l: Link) => (l.dialer === '?' ? peerId : l.dialer);
+    const existing = slot.link;
+    if (existing?.isOpen) {
+      const preferred = [this.options.selfId, peerId].sort()[0];
+      const keepNew = dialerOf(link) === dialerOf(existing) || dialerOf(link) === preferred;
+      if (!keepNew) {
+        link.close('duplicate-connection');
+        return;
+      }
+      slot.link = link;
+      existing.close('duplicate-connection');
+    }
+    slot.link = link;
+    slot.backoffMs = BACKOFF_MIN_MS;
+    if (slot.dialTimer) {
+      clearTimeout(slot.dialTimer);
+      slot.dialTimer = null;
+    }
+    this.options.logger.info({ peer: peerId, dialer: dialerOf(link) }, 'link up');
+    this.evaluateStates();
+  }
+
+  private onClosed(link: Link, reason: string): void {
+    this.pending.delete(link);
+    const peerId = link.peerId;
+    if (!peerId) return;
+    const slot = this.slots.get(peerId);
+    if (!slot || slot.link !== link) return;
+    slot.link = null;
+    slot.peerHeads = link.knownPeerHeads();
+    this.options.logger.warn({ peer: peerId, reason }, 'link closed');
+    this.evaluateStates();
+    this.scheduleDial(peerId);
+  }
+
+  private statusOf(peerId: string): PeerStatus {
+    const slot = this.slot(peerId);
+    const peer = this.options.peers().find((p) => p.nodeId === peerId);
+    const link = slot.link?.isOpen ? slot.link : null;
+    return {
+      nodeId: peerId,
+      name: peer?.name ?? peerId,
+      state: slot.state,
+      rttMs: link?.rttMs ?? null,
+      queue: this.queueFor(peerId, link),
+      lastHeartbeatAt: slot.lastHeartbeatAt === null ? null : isoTime(slot.lastHeartbeatAt),
+      since: isoTime(slot.since),
+      clockOffsetMs: link?.offsetMs === null || link === null ? null : Math.round(link.offsetMs),
+    };
+  }
+
+  private queueFor(peerId: string, link: Link | null): number {
+    if (link) return link.queueLength();
+    const ours = this.options.ledger.headSummary(this.options.sharedLines(peerId));
+    const slot = this.slot(peerId);
+    if (slot.peerHeads) return countLacking(ours, slot.peerHeads);
+    // Nothing confirmed by this peer since start: count every event that is not its own.
+    let count = 0;
+    for (const origins of Object.values(ours)) {
+      for (const [origin, head] of Object.entries(origins)) if (origin !== peerId) count += head.seq;
+    }
+    return count;
+  }
+
+  private evaluateStates(): void {
+    const now = this.options.clock.now();
+    for (const [peerId, slot] of this.slots) {
+      const link = slot.link?.isOpen ? slot.link : null;
+      let state: LinkState = 'down';
+      if (link) {
+        const silentMs = now - link.lastHeardAt;
+        if (silentMs > DOWN_AFTER_MS) {
+          link.close('heartbeat-timeout');
+          state = 'down';
+        } else if (silentMs > DEGRADED_AFTER_MS || (link.rttMs ?? 0) > DEGRADED_RTT_MS) state = 'degraded';
+        else state = 'up';
+      }
+      if (state !== slot.state) {
+        slot.state = state;
+        slot.since = now;
+        const status = this.statusOf(peerId);
+        this.options.logger.info({ peer: peerId, state }, 'link state');
+        for (const listener of this.listeners) listener(status);
+      }
+    }
+  }
+}

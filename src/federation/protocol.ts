@@ -1,0 +1,112 @@
+/**
+ * The node-to-node protocol (FED3–FED7, FED10): JSON text frames over one WebSocket per pair.
+ *
+ * Handshake: both sides send `hello` (protocol version, node id, a fresh nonce), then `proof`:
+ * an Ed25519 signature over {purpose, signer, peer, nonce-of-the-other-side}. Only after a valid
+ * proof does either side send `heads` (what it holds, FED5) and then `batch`es (FED3).
+ * Each batch is answered by a signed `receipt`. `ping`/`pong` are the heartbeats (FED7).
+ *
+ * Close codes (fatal, not retried until the next dial):
+ *   4000 incompatible-protocol · 4001 unknown-node · 4002 bad-proof · 4003 protocol-error
+ *   4004 duplicate-connection · 4005 flooding · 4006 heartbeat-timeout · 1009 frame too big
+ */
+import { z } from 'zod';
+
+/** The protocol version this node speaks (FED10). */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest frame accepted from a peer, in bytes. */
+export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
+/** Events per batch, and a byte budget per batch, for the sender. */
+export const MAX_BATCH_EVENTS = 500;
+export const MAX_BATCH_BYTES = 2 * 1024 * 1024;
+
+/** Batches a sender may have unacknowledged; a receiver closes a peer that exceeds twice this. */
+export const MAX_IN_FLIGHT = 4;
+
+export const CLOSE_CODES = {
+  'incompatible-protocol': 4000,
+  'unknown-node': 4001,
+  'bad-proof': 4002,
+  'protocol-error': 4003,
+  'duplicate-connection': 4004,
+  flooding: 4005,
+  'heartbeat-timeout': 4006,
+} as const;
+export type CloseReason = keyof typeof CLOSE_CODES;
+
+const nodeId = z.string().regex(/^[a-z0-9-]{1,32}$/);
+const b64u = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+$/)
+  .max(200);
+const headsSchema = z.record(
+  z.string().max(64),
+  z.record(nodeId, z.object({ seq: z.number().int().min(0), id: z.string().max(64) }).strict()),
+);
+
+export const helloFrame = z
+  .object({ t: z.literal('hello'), protocol: z.number().int(), node: nodeId, nonce: b64u })
+  .strict();
+export const proofFrame = z.object({ t: z.literal('proof'), sig: b64u }).strict();
+export const headsFrame = z.object({ t: z.literal('heads'), heads: headsSchema }).strict();
+export const batchFrame = z
+  .object({
+    t: z.literal('batch'),
+    n: z.number().int().min(0),
+    events: z.array(z.unknown()).max(MAX_BATCH_EVENTS * 2),
+  })
+  .strict();
+export const receiptBody = z
+  .object({
+    node: nodeId,
+    peer: nodeId,
+    n: z.number().int().min(0),
+    at: z.string(),
+    heads: headsSchema,
+    rejected: z.array(
+      z.object({ index: z.number().int(), id: z.string().nullable(), code: z.string() }).strict(),
+    ),
+  })
+  .strict();
+export const receiptFrame = z.object({ t: z.literal('receipt'), body: receiptBody, sig: b64u }).strict();
+export const pingFrame = z.object({ t: z.literal('ping'), sentAt: z.number(), sig: b64u }).strict();
+export const pongFrame = z.object({ t: z.literal('pong'), echo: z.number(), at: z.number() }).strict();
+export const errorFrame = z.object({ t: z.literal('error'), code: z.string(), message: z.string() }).strict();
+
+export const frameSchema = z.discriminatedUnion('t', [
+  helloFrame,
+  proofFrame,
+  headsFrame,
+  batchFrame,
+  receiptFrame,
+  pingFrame,
+  pongFrame,
+  errorFrame,
+]);
+export type Frame = z.infer<typeof frameSchema>;
+export type ReceiptBody = z.infer<typeof receiptBody>;
+export type WireHeads = z.infer<typeof headsSchema>;
+
+/** Parses a frame from a peer; returns null for anything malformed. */
+export function parseFrame(text: string): Frame | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = frameSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+/** The bytes a side signs to prove it holds its key (handshake). */
+export function proofPayload(signer: string, peer: string, nonce: string): object {
+  return { purpose: 'liaison-link-v1', signer, peer, nonce };
+}
+
+/** The bytes a heartbeat's signature covers (FED7). */
+export function heartbeatPayload(node: string, sentAt: number): object {
+  return { purpose: 'liaison-heartbeat-v1', node, sentAt };
+}

@@ -1,0 +1,114 @@
+/**
+ * Hotline messages (HOT2, HOT3): posting with a precedence and a stamped deadline, and the
+ * message state every reader sees.
+ *
+ * State, in order of precedence: acknowledged (someone acknowledged) → overdue (the deadline
+ * passed without acknowledgement) → seen → delivered (every other member node holds it) → sent.
+ * Delivered-but-not-acknowledged is silence; not delivered is a technical fault.
+ */
+import type { Clock } from '../core/clock.ts';
+import { isoTime } from '../core/clock.ts';
+import type { MessageState, Precedence } from '../core/types.ts';
+import type { Ledger } from '../record/ledger.ts';
+import type { LineRecord, MessageRow, Store, StoredEvent } from '../store/types.ts';
+
+/** A message's state as `GET /api/v1/messages/:id` and the stream show it. */
+export interface MessageView {
+  id: string;
+  line: string;
+  precedence: Precedence;
+  state: MessageState;
+  deliveredAt: string | null;
+  deliveredTo: Record<string, string>;
+  seenAt: string | null;
+  ackedAt: string | null;
+  ackedBy: string | null;
+  deadline: string;
+  overdueAt: string | null;
+}
+
+/** Computes the HOT3 state of a message from its row, its deliveries and the line's members. */
+export function messageView(
+  row: MessageRow,
+  deliveries: Record<string, string>,
+  members: string[],
+  nowMs: number,
+): MessageView {
+  const recipients = members.filter((m) => m !== row.origin);
+  const deliveredTo: Record<string, string> = {};
+  for (const node of recipients) {
+    const at = deliveries[node];
+    if (at) deliveredTo[node] = at;
+  }
+  const isDelivered = recipients.length > 0 && recipients.every((node) => deliveredTo[node]);
+  const deliveredAt = isDelivered ? (Object.values(deliveredTo).sort().at(-1) ?? null) : null;
+  const deadlineMs = Date.parse(row.deadline);
+  const overdueAt = row.overdueAt ?? (row.ackedAt === null && nowMs > deadlineMs ? row.deadline : null);
+  let state: MessageState = 'sent';
+  if (row.ackedAt) state = 'acknowledged';
+  else if (overdueAt) state = 'overdue';
+  else if (row.seenAt) state = 'seen';
+  else if (isDelivered) state = 'delivered';
+  return {
+    id: row.id,
+    line: row.line,
+    precedence: row.precedence,
+    state,
+    deliveredAt,
+    deliveredTo,
+    seenAt: row.seenAt,
+    ackedAt: row.ackedAt,
+    ackedBy: row.ackedBy,
+    deadline: row.deadline,
+    overdueAt,
+  };
+}
+
+/** What an author may post. */
+export interface PostInput {
+  text: string;
+  precedence: Precedence;
+}
+
+export class Hotline {
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly store: Store,
+    private readonly deadlines: Record<Precedence, number>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Appends a `message.posted` event with the deadline stamped by the sender (HOT2). */
+  post(line: string, author: string, input: PostInput): Promise<StoredEvent> {
+    const deadline = isoTime(this.clock.now() + this.deadlines[input.precedence]);
+    return this.ledger.append(line, author, 'message.posted', {
+      text: input.text,
+      precedence: input.precedence,
+      deadline,
+    });
+  }
+
+  /** The state of one message, or null when no such message is held. */
+  async view(id: string): Promise<MessageView | null> {
+    const row = await this.store.getMessage(id);
+    return row ? this.viewOf(row) : null;
+  }
+
+  /** The states of the latest messages of a line. */
+  async latest(line: LineRecord, limit: number): Promise<MessageView[]> {
+    const rows = await this.store.latestMessages(line.id, limit);
+    return Promise.all(rows.map((row) => this.viewOf(row, line)));
+  }
+
+  /** States of the messages of (line, origin) with seq in [from, to] (after a delivery). */
+  async range(line: string, origin: string, fromSeq: number, toSeq: number): Promise<MessageView[]> {
+    const rows = await this.store.messagesBySeqRange(line, origin, fromSeq, toSeq);
+    return Promise.all(rows.map((row) => this.viewOf(row)));
+  }
+
+  private async viewOf(row: MessageRow, line?: LineRecord): Promise<MessageView> {
+    const members = (line ?? this.ledger.getLine(row.line))?.members ?? [];
+    const deliveries = await this.store.deliveriesFor(row.line, row.origin, row.seq);
+    return messageView(row, deliveries, members, this.clock.now());
+  }
+}

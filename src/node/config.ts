@@ -1,0 +1,112 @@
+/**
+ * A node's configuration: `DATA/config.json`, where every key can be overridden by an
+ * environment variable `LIAISON_<KEY_IN_UPPER_SNAKE_CASE>` (the variable wins), e.g.
+ * `LIAISON_HTTP_PORT=7811` or `LIAISON_ACK_DEADLINES="FLASH=10s,IMMEDIATE=30s,PRIORITY=3h,ROUTINE=6h"`.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { NODE_ID_PATTERN, PRECEDENCES, type Precedence } from '../core/types.ts';
+
+/** Default acknowledgement deadlines (HOT2). */
+export const DEFAULT_ACK_DEADLINES: Record<Precedence, string> = {
+  FLASH: '10m',
+  IMMEDIATE: '30m',
+  PRIORITY: '3h',
+  ROUTINE: '6h',
+};
+
+const configSchema = z
+  .object({
+    nodeId: z.string().regex(NODE_ID_PATTERN, 'a node id is 1–32 of a-z, 0-9 and -'),
+    name: z.string().min(1).max(100),
+    host: z.string().min(1).default('127.0.0.1'),
+    httpPort: z.coerce.number().int().min(1).max(65535),
+    federationPort: z.coerce.number().int().min(1).max(65535),
+    publicUrl: z.string().url(),
+    federationUrl: z.string().url(),
+    ackDeadlines: z.string().default(''),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    headsIntervalMs: z.coerce.number().int().min(10).default(1000),
+  })
+  .strict();
+
+export type NodeConfig = z.infer<typeof configSchema>;
+
+/** A configuration problem a person can fix. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** `httpPort` → `LIAISON_HTTP_PORT`. */
+export function envName(key: string): string {
+  return `LIAISON_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+export function configPath(dataDir: string): string {
+  return join(dataDir, 'config.json');
+}
+
+/** Reads `DATA/config.json` and applies environment overrides. */
+export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env): NodeConfig {
+  const path = configPath(dataDir);
+  if (!existsSync(path)) {
+    throw new ConfigError(
+      `${dataDir} is not a Liaison node folder (no config.json). Create one with: liaison init --data ${dataDir}`,
+    );
+  }
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[envName(key)];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
+      .join('; ');
+    throw new ConfigError(`bad configuration in ${path} or LIAISON_* variables: ${problems}`);
+  }
+  parseDeadlines(parsed.data.ackDeadlines);
+  return parsed.data;
+}
+
+/** Writes a new configuration file. */
+export function writeConfig(dataDir: string, config: NodeConfig): void {
+  writeFileSync(configPath(dataDir), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** Parses a duration like `10s`, `30m`, `3h`, `500ms` into milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!match) throw new ConfigError(`"${text}" is not a duration (use e.g. 500ms, 10s, 30m, 3h)`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    match[2] as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
+  return Math.round(Number(match[1]) * unit);
+}
+
+/** Parses `FLASH=10s,IMMEDIATE=30s,…` over the defaults (HOT2); empty text gives the defaults. */
+export function parseDeadlines(text: string): Record<Precedence, number> {
+  const result = {} as Record<Precedence, number>;
+  for (const p of PRECEDENCES) result[p] = parseDuration(DEFAULT_ACK_DEADLINES[p]);
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [name, duration] = part.split('=');
+    if (!name || !duration || !(PRECEDENCES as readonly string[]).includes(name.trim())) {
+      throw new ConfigError(`"${part}" is not PRECEDENCE=DURATION with one of ${PRECEDENCES.join(', ')}`);
+    }
+    result[name.trim() as Precedence] = parseDuration(duration);
+  }
+  return result;
+}

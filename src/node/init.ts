@@ -1,0 +1,120 @@
+/**
+ * Creating a node's folder (`liaison init`) and its users (`liaison user add`).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { isoTime, systemClock } from '../core/clock.ts';
+import { generateKeyPair, Signer } from '../core/sign.ts';
+import { ROLES, type Role } from '../core/types.ts';
+import { Ledger } from '../record/ledger.ts';
+import { hashPassword } from '../server/passwords.ts';
+import { newTotpSecret, otpauthUri } from '../server/totp.ts';
+import type { Store } from '../store/types.ts';
+import { ConfigError, configPath, type NodeConfig, writeConfig } from './config.ts';
+import { keyPath, openStore } from './folder.ts';
+
+export interface InitOptions {
+  dataDir: string;
+  nodeId: string;
+  name: string;
+  host?: string;
+  httpPort: number;
+  /** Defaults to httpPort + 100 (External interface). */
+  federationPort?: number;
+  publicUrl?: string;
+  federationUrl?: string;
+}
+
+/** Creates a node folder: config, signing key, store with this node registered. */
+export async function initNode(options: InitOptions): Promise<NodeConfig> {
+  if (existsSync(configPath(options.dataDir))) {
+    throw new ConfigError(`${options.dataDir} already holds a node (config.json exists)`);
+  }
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const host = options.host ?? '127.0.0.1';
+  const federationPort = options.federationPort ?? options.httpPort + 100;
+  const config: NodeConfig = {
+    nodeId: options.nodeId,
+    name: options.name,
+    host,
+    httpPort: options.httpPort,
+    federationPort,
+    publicUrl: options.publicUrl ?? `http://${host}:${options.httpPort}`,
+    federationUrl: options.federationUrl ?? `ws://${host}:${federationPort}`,
+    ackDeadlines: '',
+    logLevel: 'info',
+    headsIntervalMs: 1000,
+  };
+  const keys = generateKeyPair();
+  writeFileSync(keyPath(options.dataDir), `${keys.privateKey}\n`, { mode: 0o600 });
+  writeConfig(options.dataDir, config);
+  const store = await openStore(options.dataDir);
+  try {
+    await store.putNode({
+      nodeId: config.nodeId,
+      name: config.name,
+      url: config.publicUrl,
+      federationUrl: config.federationUrl,
+      publicKey: keys.publicKey,
+      isSelf: true,
+      addedAt: isoTime(systemClock.now()),
+    });
+    const localLine = `local-${config.nodeId}`;
+    const ledger = new Ledger({
+      store,
+      signer: new Signer(keys.privateKey),
+      selfId: config.nodeId,
+      clock: systemClock,
+      logger: silentLogger,
+    });
+    await ledger.open();
+    await ledger.addLine({
+      id: localLine,
+      kind: 'local',
+      title: `${config.name} (local notes)`,
+      members: [config.nodeId],
+      createdAt: isoTime(systemClock.now()),
+    });
+    await ledger.append(localLine, config.nodeId, 'line.created', {
+      kind: 'local',
+      title: `${config.name} (local notes)`,
+      members: [config.nodeId],
+    });
+  } finally {
+    await store.close();
+  }
+  return config;
+}
+
+/** A logger that drops everything (offline CLI work). */
+export const silentLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface AddUserOptions {
+  username: string;
+  role: Role;
+  password: string;
+  /** Demo users only: no second factor (SEC2). */
+  withoutTotp?: boolean;
+}
+
+const USERNAME = /^[a-z0-9._-]{1,64}$/;
+
+/** Adds a user; returns the otpauth:// URI of their TOTP secret (null without one). */
+export async function addUser(store: Store, nodeId: string, options: AddUserOptions): Promise<string | null> {
+  if (!USERNAME.test(options.username))
+    throw new ConfigError('a user name is 1–64 of a-z, 0-9, ".", "_" and "-"');
+  if (!(ROLES as readonly string[]).includes(options.role))
+    throw new ConfigError(`the role must be one of ${ROLES.join(', ')}`);
+  if (options.password.length < 8) throw new ConfigError('a password needs at least 8 characters');
+  if (await store.getUser(options.username)) throw new ConfigError(`user ${options.username} already exists`);
+  const totpSecret = options.withoutTotp ? null : newTotpSecret();
+  await store.putUser({
+    username: options.username,
+    role: options.role,
+    passwordHash: await hashPassword(options.password),
+    totpSecret,
+    createdAt: isoTime(systemClock.now()),
+    failedLogins: 0,
+    lockedUntil: null,
+  });
+  return totpSecret ? otpauthUri(totpSecret, `${options.username}@${nodeId}`) : null;
+}

@@ -1,0 +1,172 @@
+/**
+ * The composition root: opens a node's folder (see folder.ts) and wires store → ledger →
+ * hotline → federation → server. `startNode` is what `liaison serve` runs.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import pino, { type Logger as PinoLogger } from 'pino';
+import { type Clock, isoTime, systemClock } from '../core/clock.ts';
+import type { Signer } from '../core/sign.ts';
+import { Federation } from '../federation/federation.ts';
+import { HeadsRecorder } from '../federation/headsRecorder.ts';
+import { Hotline } from '../hotline/messages.ts';
+import { Ledger } from '../record/ledger.ts';
+import { buildApp } from '../server/app.ts';
+import { NodeMetrics } from '../server/metrics.ts';
+import { Sessions } from '../server/sessions.ts';
+import { StreamHub } from '../server/stream.ts';
+import type { Store } from '../store/types.ts';
+import { ConfigError, loadConfig, type NodeConfig, parseDeadlines } from './config.ts';
+import { adminTokenPath, CONSOLE_DIR, loadSigner, openStore } from './folder.ts';
+import { importCard, parseCard } from './pairing.ts';
+import { acquirePidFile, releasePidFile } from './pidfile.ts';
+
+export interface StartOptions {
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  /** A pino logger; by default JSON lines on stdout at the configured level. */
+  logger?: PinoLogger;
+  /** Serve the console from this folder (default web/dist); null to serve none. */
+  consoleDir?: string | null;
+}
+
+/** A running node. */
+export interface RunningNode {
+  config: NodeConfig;
+  store: Store;
+  ledger: Ledger;
+  federation: Federation;
+  hotline: Hotline;
+  signer: Signer;
+  headsRecorder: HeadsRecorder;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a node from its folder: store, ledger, federation listener and dialers, HTTP server. */
+export async function startNode(options: StartOptions): Promise<RunningNode> {
+  const { dataDir } = options;
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const config = loadConfig(dataDir, env);
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { node: config.nodeId } });
+  const signer = loadSigner(dataDir);
+  acquirePidFile(dataDir);
+  const store = await openStore(dataDir);
+  try {
+    const self = await store.getNode(config.nodeId);
+    if (self && self.publicKey !== signer.publicKey) {
+      throw new ConfigError(`node.key does not match the key this node registered for ${config.nodeId}`);
+    }
+    const ledger = new Ledger({ store, signer, selfId: config.nodeId, clock, logger });
+    await ledger.open();
+    const deadlines = parseDeadlines(config.ackDeadlines);
+    const hotline = new Hotline(ledger, store, deadlines, clock);
+    const metrics = new NodeMetrics(config.nodeId);
+    ledger.onCommitted((batch) => {
+      for (const stored of batch.events) {
+        if (stored.arrival === 0) continue;
+        metrics.eventsStored.inc({ source: stored.event.origin === config.nodeId ? 'local' : 'peer' });
+      }
+    });
+    ledger.onRejected((code) => metrics.eventsRejected.inc({ reason: code }));
+
+    let peers = (await store.listNodes()).filter((n) => !n.isSelf);
+    const federation = new Federation({
+      selfId: config.nodeId,
+      signer,
+      ledger,
+      store,
+      clock,
+      logger,
+      listenHost: config.host,
+      listenPort: config.federationPort,
+      peers: () => peers,
+      peerKey: (nodeId) => peers.find((p) => p.nodeId === nodeId)?.publicKey,
+      sharedLines: (peer) =>
+        ledger
+          .listLines()
+          .filter((l) => l.kind !== 'local' && l.members.includes(peer))
+          .map((l) => l.id),
+    });
+
+    const adminToken = randomBytes(32).toString('base64url');
+    writeFileSync(adminTokenPath(dataDir), `${adminToken}\n`, { mode: 0o600 });
+    const sessions = new Sessions(store, config.nodeId, clock, adminToken);
+    const stream = new StreamHub(store, ledger, hotline, federation, metrics, logger);
+    const headsRecorder = new HeadsRecorder({ ledger, store, logger, intervalMs: config.headsIntervalMs });
+
+    const pair = async (cardText: string) => {
+      const card = parseCard(cardText);
+      const result = await importCard(
+        card,
+        { nodeId: config.nodeId, name: config.name, publicKey: signer.publicKey },
+        store,
+        ledger,
+        isoTime(clock.now()),
+      );
+      peers = (await store.listNodes()).filter((n) => !n.isSelf);
+      federation.addPeer(card.nodeId);
+      return {
+        peer: result.peer.nodeId,
+        line: result.line.id,
+        safetyCode: result.safetyCode,
+        fingerprint: result.fingerprint,
+      };
+    };
+
+    const app = await buildApp({
+      nodeId: config.nodeId,
+      nodeName: config.name,
+      store,
+      ledger,
+      hotline,
+      federation,
+      sessions,
+      signer,
+      clock,
+      pair,
+      isHttps: config.publicUrl.startsWith('https:'),
+      logger,
+      metrics,
+      stream,
+      consoleDir: options.consoleDir === undefined ? CONSOLE_DIR : options.consoleDir,
+      startedAt: clock.now(),
+    });
+    await federation.start();
+    await app.listen({ host: config.host, port: config.httpPort });
+    headsRecorder.start();
+    logger.info(
+      { url: config.publicUrl, federation: config.federationUrl, peers: peers.map((p) => p.nodeId) },
+      'node started',
+    );
+
+    let stopped = false;
+    return {
+      config,
+      store,
+      ledger,
+      federation,
+      hotline,
+      signer,
+      headsRecorder,
+      url: `http://${config.host}:${config.httpPort}`,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await headsRecorder.stop();
+        await federation.stop();
+        await app.close();
+        await ledger.idle();
+        await store.close();
+        rmSync(adminTokenPath(dataDir), { force: true });
+        releasePidFile(dataDir);
+      },
+    };
+  } catch (error) {
+    await store.close();
+    releasePidFile(dataDir);
+    throw error;
+  }
+}

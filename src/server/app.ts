@@ -1,0 +1,122 @@
+/**
+ * The node's HTTP face: the API, the console's stream, the console itself, `/healthz` and
+ * `/metrics`. JSON bodies over 1 MiB are refused with 413 (SEC3).
+ */
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { z } from 'zod';
+import { installErrorHandling } from './errors.ts';
+import type { NodeMetrics } from './metrics.ts';
+import { type ApiServices, registerRoutes } from './routes.ts';
+import { tokenFrom } from './sessions.ts';
+import type { StreamHub } from './stream.ts';
+
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/** The console's Content-Security-Policy (SEC2): same-origin scripts, styles and sockets only. */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+export interface AppOptions extends ApiServices {
+  logger: FastifyBaseLogger;
+  metrics: NodeMetrics;
+  stream: StreamHub;
+  /** Folder of the built console (web/dist), served at `/` when present. */
+  consoleDir: string | null;
+  startedAt: number;
+}
+
+const streamQuery = z
+  .object({ since: z.coerce.number().int().min(0).optional(), token: z.string().max(200).optional() })
+  .strict();
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: MAX_JSON_BODY_BYTES,
+    // Requests are counted in /metrics; logging each one would cost more than serving it.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+  });
+  installErrorHandling(app);
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    const token = tokenFrom(request.headers, request.query);
+    request.principal = token ? await options.sessions.authenticate(token) : null;
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode >= 400 && request.url.startsWith('/api/')) {
+      const code = typeof payload === 'string' ? /"error":"([a-z0-9-]+)"/.exec(payload)?.[1] : undefined;
+      options.metrics.httpErrors.inc({ code: code ?? String(reply.statusCode) });
+    }
+    if (!request.url.startsWith('/api/')) void reply.header('content-security-policy', CONSOLE_CSP);
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'no-referrer');
+    return payload;
+  });
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  app.get('/api/v1/stream', { websocket: true }, (socket, request) => {
+    const parsed = streamQuery.safeParse(request.query ?? {});
+    if (!request.principal) {
+      socket.close(4401, 'unauthenticated');
+      return;
+    }
+    if (!parsed.success) {
+      socket.close(4400, 'bad query: since must be a cursor');
+      return;
+    }
+    void options.stream.attach(socket, parsed.data.since ?? null).then(() => {
+      for (const peer of options.federation?.status() ?? []) {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'peer', peer }));
+      }
+    });
+  });
+
+  registerRoutes(app, options);
+
+  app.get('/healthz', async () => ({
+    status: 'ok',
+    nodeId: options.nodeId,
+    store: options.store.kind,
+    uptimeSeconds: Math.round((options.clock.now() - options.startedAt) / 1000),
+  }));
+
+  app.get('/metrics', async (_request, reply) => {
+    options.metrics.observePeers(options.federation?.status() ?? []);
+    void reply.header('content-type', options.metrics.registry.contentType);
+    return options.metrics.registry.metrics();
+  });
+
+  if (options.consoleDir && existsSync(options.consoleDir)) {
+    await app.register(fastifyStatic, { root: options.consoleDir, prefix: '/', wildcard: false });
+    app.get('/*', async (request, reply) => {
+      if (request.url.startsWith('/api/')) {
+        return reply
+          .status(404)
+          .send({ error: 'not-found', message: `no route ${request.method} ${request.url}` });
+      }
+      return reply.sendFile('index.html');
+    });
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .send('Liaison node is running. The console is not built: run `npx liaison build-console`.\n'),
+    );
+  }
+  return app;
+}

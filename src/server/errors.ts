@@ -1,0 +1,96 @@
+/**
+ * One error type carrying its HTTP response, and one central handler (SEC3): every failure
+ * leaves as `{"error": "kebab-code", "message": "…", "fields"?: [{path, message}]}`, never a
+ * framework's default text and never a 500 for a client's mistake.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ZodError } from 'zod';
+import { RecordError } from '../record/ledger.ts';
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** An error with its HTTP status and wire code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: FieldProblem[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Status codes for the ledger's refusals. */
+const RECORD_STATUS: Record<string, number> = {
+  'unknown-line': 404,
+  'not-member': 403,
+  'line-not-ready': 409,
+  'body-too-large': 413,
+  'store-unavailable': 503,
+};
+
+/** Turns a ZodError into the SEC3 envelope. */
+export function invalidInput(error: ZodError): ApiError {
+  const fields = error.issues.map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.join('.') : '(body)',
+    message: issue.message,
+  }));
+  const first = fields[0];
+  const summary = first ? `${first.path}: ${first.message}` : 'the request is not valid';
+  return new ApiError(400, 'invalid-input', summary, fields);
+}
+
+/** Fastify's own error codes, mapped to ours. */
+function fromFastify(error: FastifyError): ApiError | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, 'body-too-large', 'the request body is larger than 1 MiB');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError(400, 'malformed-json', 'the request body is not valid JSON');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(415, 'unsupported-media-type', 'send JSON with Content-Type: application/json');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError(400, 'bad-content-length', 'the Content-Length header does not match the body');
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError)
+    return new ApiError(400, 'malformed-json', 'the request body is not valid JSON');
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return new ApiError(error.statusCode, 'bad-request', error.message);
+  }
+  return null;
+}
+
+/** Installs the central error and not-found handlers. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let apiError: ApiError | null = null;
+    if (error instanceof ApiError) apiError = error;
+    else if (error instanceof ZodError) apiError = invalidInput(error);
+    else if (error instanceof RecordError)
+      apiError = new ApiError(RECORD_STATUS[error.code] ?? 400, error.code, error.message);
+    else apiError = fromFastify(error);
+    if (!apiError) {
+      request.log.error({ err: error }, 'unexpected error');
+      apiError = new ApiError(500, 'internal', 'the node could not handle this request; it has been logged');
+    }
+    const body: { error: string; message: string; fields?: FieldProblem[] } = {
+      error: apiError.code,
+      message: apiError.message,
+    };
+    if (apiError.fields) body.fields = apiError.fields;
+    void reply.status(apiError.status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .send({ error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+}

@@ -1,0 +1,226 @@
+/**
+ * The HTTP API under `/api/v1` (DESIGN.md "External interface"). Every input is parsed with a
+ * strict schema (SEC3); permissions come from one table (SEC1).
+ */
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Clock } from '../core/clock.ts';
+import type { Signer } from '../core/sign.ts';
+import { LINE_ID_PATTERN, PRECEDENCES } from '../core/types.ts';
+import type { Federation } from '../federation/federation.ts';
+import type { Hotline } from '../hotline/messages.ts';
+import { exportLines, rebuildProjections } from '../record/export.ts';
+import type { Ledger } from '../record/ledger.ts';
+import type { LineRecord, Store } from '../store/types.ts';
+import { ApiError, invalidInput } from './errors.ts';
+import { type Action, isAllowed } from './permissions.ts';
+import { type Principal, SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from './sessions.ts';
+
+export interface ApiServices {
+  nodeId: string;
+  nodeName: string;
+  store: Store;
+  ledger: Ledger;
+  hotline: Hotline;
+  federation: Federation | null;
+  sessions: Sessions;
+  signer: Signer;
+  clock: Clock;
+  /** Imports a peer card through the running node (CLI `pair import`). */
+  pair(cardText: string): Promise<object>;
+  /** Whether the console is served over HTTPS (decides the cookie's Secure flag). */
+  isHttps: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw invalidInput(result.error);
+  return result.data;
+}
+
+/** The principal of an authenticated request, checked for an action. */
+export function require(request: FastifyRequest, action: Action): Principal {
+  const principal = request.principal;
+  if (!principal) throw new ApiError(401, 'unauthenticated', 'log in first (missing or expired session)');
+  if (!isAllowed(principal.role, action)) {
+    throw new ApiError(403, 'forbidden', `the ${principal.role} role may not do this (${action})`);
+  }
+  return principal;
+}
+
+const loginBody = z
+  .object({
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(256),
+    totp: z.string().max(12).optional(),
+  })
+  .strict();
+const lineParams = z.object({ id: z.string().regex(LINE_ID_PATTERN, 'not a line id') }).strict();
+const eventsQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(10_000).default(500),
+    since: z.coerce.number().int().min(0).optional(),
+  })
+  .strict();
+const messagesQuery = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(500) }).strict();
+const postMessageBody = z
+  .object({
+    text: z.string().trim().min(1, 'a message needs text').max(16_000),
+    precedence: z.enum(PRECEDENCES),
+  })
+  .strict();
+const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not an event id') }).strict();
+const exportQuery = z.object({ line: z.string().regex(LINE_ID_PATTERN).optional() }).strict();
+const pairBody = z.object({ card: z.string().min(2).max(8192) }).strict();
+
+function lineView(line: LineRecord) {
+  return { id: line.id, kind: line.kind, title: line.title, members: line.members };
+}
+
+export function registerRoutes(app: FastifyInstance, services: ApiServices): void {
+  const { store, ledger, hotline, sessions } = services;
+
+  const readableLine = (request: FastifyRequest, id: string): LineRecord => {
+    require(request, 'line.read');
+    const line = ledger.getLine(id);
+    if (!line) throw new ApiError(404, 'unknown-line', `there is no line ${id}`);
+    return line;
+  };
+
+  app.post('/api/v1/auth/login', async (request, reply) => {
+    const body = parse(loginBody, request.body);
+    const { token, user } = await sessions.login(body.username, body.password, body.totp);
+    const secure = services.isHttps ? '; Secure' : '';
+    void reply.header(
+      'set-cookie',
+      `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_TTL_MS / 1000}${secure}`,
+    );
+    return { token, user: { username: user.username, role: user.role, node: services.nodeId } };
+  });
+
+  app.post('/api/v1/auth/logout', async (request, reply) => {
+    const auth = request.headers.authorization;
+    const cookieToken = request.headers.cookie?.match(new RegExp(`${SESSION_COOKIE}=([^;]+)`))?.[1];
+    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : cookieToken;
+    if (token) await sessions.logout(token);
+    void reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+    return { ok: true };
+  });
+
+  app.get('/api/v1/me', async (request) => {
+    const principal = require(request, 'line.read');
+    return {
+      user: { username: principal.username, role: principal.role, node: services.nodeId },
+      node: { nodeId: services.nodeId, name: services.nodeName },
+    };
+  });
+
+  app.get('/api/v1/lines', async (request) => {
+    require(request, 'line.read');
+    return ledger
+      .listLines()
+      .filter((line) => line.kind !== 'local')
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map(lineView);
+  });
+
+  app.get('/api/v1/lines/:id/events', async (request) => {
+    const { id } = parse(lineParams, request.params);
+    const line = readableLine(request, id);
+    const query = parse(eventsQuery, request.query);
+    if (query.since !== undefined) {
+      const page = await store.eventsSince(query.since, query.limit, [line.id]);
+      const cursor = page.length > 0 ? (page[page.length - 1]?.arrival ?? query.since) : query.since;
+      return { events: page.map((s) => s.event), cursor };
+    }
+    const cursor = await store.lastArrival();
+    const events = await store.latestEvents(line.id, query.limit);
+    return { events: events.map((s) => s.event), cursor };
+  });
+
+  app.get('/api/v1/lines/:id/messages', async (request) => {
+    const { id } = parse(lineParams, request.params);
+    const line = readableLine(request, id);
+    const { limit } = parse(messagesQuery, request.query);
+    return hotline.latest(line, limit);
+  });
+
+  app.post('/api/v1/lines/:id/messages', async (request, reply) => {
+    const { id } = parse(lineParams, request.params);
+    const principal = require(request, 'message.send');
+    const line = readableLine(request, id);
+    const body = parse(postMessageBody, request.body);
+    const stored = await hotline.post(line.id, principal.author, body);
+    return reply.status(201).send(stored.event);
+  });
+
+  app.get('/api/v1/messages/:id', async (request) => {
+    require(request, 'line.read');
+    const { id } = parse(idParams, request.params);
+    const view = await hotline.view(id);
+    if (!view) throw new ApiError(404, 'unknown-message', `there is no message ${id}`);
+    return view;
+  });
+
+  app.get('/api/v1/events/:id', async (request) => {
+    require(request, 'line.read');
+    const { id } = parse(idParams, request.params);
+    const stored = await store.getEvent(id);
+    if (!stored) throw new ApiError(404, 'unknown-event', `there is no event ${id}`);
+    return stored.event;
+  });
+
+  app.get('/api/v1/peers', async (request) => {
+    require(request, 'line.read');
+    return services.federation?.status() ?? [];
+  });
+
+  app.get('/api/v1/export', async (request, reply: FastifyReply) => {
+    require(request, 'record.export');
+    const query = parse(exportQuery, request.query);
+    let lineIds: string[];
+    if (query.line) {
+      const line = ledger.getLine(query.line);
+      if (!line || line.kind === 'local')
+        throw new ApiError(404, 'unknown-line', `there is no line ${query.line}`);
+      lineIds = [line.id];
+    } else {
+      lineIds = ledger
+        .listLines()
+        .filter((l) => l.kind !== 'local')
+        .map((l) => l.id)
+        .sort();
+    }
+    const lines = exportLines({
+      store,
+      signer: services.signer,
+      selfId: services.nodeId,
+      clock: services.clock,
+      lineIds,
+    });
+    const name = `liaison-${services.nodeId}-${query.line ?? 'all'}.jsonl`;
+    void reply.header('content-type', 'application/x-ndjson; charset=utf-8');
+    void reply.header('content-disposition', `attachment; filename="${name}"`);
+    return reply.send(Readable.from(lines));
+  });
+
+  app.post('/api/v1/admin/pair', async (request) => {
+    require(request, 'node.admin');
+    const { card } = parse(pairBody, request.body);
+    return services.pair(card);
+  });
+
+  app.post('/api/v1/admin/rebuild', async (request) => {
+    require(request, 'node.admin');
+    await ledger.idle();
+    const events = await rebuildProjections(store, services.clock);
+    return { events };
+  });
+}

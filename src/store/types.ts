@@ -1,0 +1,192 @@
+/**
+ * The Store interface (STO1): everything a node keeps, behind one async interface with an
+ * SQLite implementation (embedded default) and, later, a PostgreSQL one. Both pass the same
+ * contract suite (`runStoreContract`).
+ *
+ * The store is persistence only: it does not sign, verify or decide. Events are inserted with
+ * the projection changes they cause, in one durable transaction (LOG1, LOG10).
+ */
+import type { Heads, LiaisonEvent, Precedence, Role } from '../core/types.ts';
+
+/** A line: the hotline between two nodes, an encounter thread, or a node's local line (LOG1, HOT1). */
+export interface LineRecord {
+  id: string;
+  kind: 'hotline' | 'thread' | 'local';
+  title: string;
+  /** Member node ids, sorted. A local line has only the node itself. */
+  members: string[];
+  createdAt: string;
+}
+
+/** A known node: this node itself or a paired peer (FED1). */
+export interface NodeRecord {
+  nodeId: string;
+  name: string;
+  /** Base URL of the node's HTTP API and console, e.g. http://127.0.0.1:7801 */
+  url: string;
+  /** URL of the node's federation listener, e.g. ws://127.0.0.1:7901 */
+  federationUrl: string;
+  /** Ed25519 public key, base64url of the 32 raw bytes. */
+  publicKey: string;
+  isSelf: boolean;
+  addedAt: string;
+}
+
+/** A user of this node (SEC1, SEC2). */
+export interface UserRecord {
+  username: string;
+  role: Role;
+  /** scrypt hash in the form `scrypt$N$r$p$salt$hash` (base64url parts). */
+  passwordHash: string;
+  /** base32 TOTP secret, or null when the user has no second factor (demo users only). */
+  totpSecret: string | null;
+  createdAt: string;
+  /** Failed logins inside the current window, and when the account is locked until (SEC4). */
+  failedLogins: number;
+  lockedUntil: string | null;
+}
+
+/** A login session; only the SHA-256 of the token is kept. */
+export interface SessionRecord {
+  tokenHash: string;
+  username: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** A stored event with its local arrival number (LOG7 cursor) and arrival time. */
+export interface StoredEvent {
+  event: LiaisonEvent;
+  arrival: number;
+  receivedAt: string;
+}
+
+/** The message projection (HOT3), one row per `message.posted` event. */
+export interface MessageRow {
+  id: string;
+  line: string;
+  origin: string;
+  seq: number;
+  author: string;
+  precedence: Precedence;
+  postedAt: string;
+  deadline: string;
+  seenAt: string | null;
+  seenBy: string | null;
+  ackedAt: string | null;
+  ackedBy: string | null;
+  overdueAt: string | null;
+}
+
+/**
+ * One delivery fact: node `node` held every event of (line, origin) up to `uptoSeq` at `at`.
+ * A message (line, origin, seq) was delivered to `node` at the earliest `at` whose `uptoSeq ≥ seq`.
+ * Rows come from `heads.recorded` events and from signed receipts (FED3).
+ */
+export interface DeliveryRow {
+  line: string;
+  origin: string;
+  node: string;
+  uptoSeq: number;
+  at: string;
+}
+
+/**
+ * A projection change, applied in the same transaction as the events that cause it.
+ * `message.insert` is ignored when the row exists; its event must be held or in the same batch
+ * (else the commit fails with StoreIntegrityError). `message.update` sets only the fields given.
+ * Times are RFC 3339 UTC with milliseconds (`toISOString()`): the store compares them as text.
+ */
+export type ProjectionOp =
+  | { op: 'message.insert'; row: MessageRow }
+  | {
+      op: 'message.update';
+      id: string;
+      patch: Partial<Pick<MessageRow, 'seenAt' | 'seenBy' | 'ackedAt' | 'ackedBy' | 'overdueAt'>>;
+    }
+  | { op: 'delivery.add'; row: DeliveryRow };
+
+/** What one durable commit writes. */
+export interface CommitBatch {
+  /** New events, already verified; inserted in this order (their arrival order). */
+  events: LiaisonEvent[];
+  /** Arrival time of these events (RFC 3339). */
+  receivedAt: string;
+  /** Projection changes caused by these events (or by receipts). */
+  ops: ProjectionOp[];
+}
+
+/** Why events were refused, by reason code (LOG8); kept for `/metrics`. */
+export type RejectionCounts = Record<string, number>;
+
+/** The persistence interface every store implements (STO1). */
+export interface Store {
+  /** Which implementation: `sqlite` or `postgres`. */
+  readonly kind: 'sqlite' | 'postgres';
+
+  /** Runs pending migrations (STO2). Idempotent. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  putNode(node: NodeRecord): Promise<void>;
+  getNode(nodeId: string): Promise<NodeRecord | null>;
+  listNodes(): Promise<NodeRecord[]>;
+
+  putLine(line: LineRecord): Promise<void>;
+  getLine(id: string): Promise<LineRecord | null>;
+  listLines(): Promise<LineRecord[]>;
+
+  putUser(user: UserRecord): Promise<void>;
+  getUser(username: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+  putSession(session: SessionRecord): Promise<void>;
+  getSession(tokenHash: string): Promise<SessionRecord | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  /**
+   * Inserts events and applies projection ops in one durable transaction; returns the arrival
+   * number given to each event, in order. An event whose id is already held is skipped (FED4)
+   * and gets arrival 0. Throws StoreConflictError if (line, origin, seq) is held with a
+   * different id: the caller must detect equivocation (LOG9) before committing. On any throw
+   * nothing of the batch is written.
+   */
+  commit(batch: CommitBatch): Promise<number[]>;
+
+  getEvent(id: string): Promise<StoredEvent | null>;
+  getEventBySeq(line: string, origin: string, seq: number): Promise<StoredEvent | null>;
+  /** Whether each of these ids is held. */
+  hasEvents(ids: string[]): Promise<Set<string>>;
+  /** Latest event of every (line, origin), optionally for one line. */
+  heads(line?: string): Promise<Heads>;
+  /** The latest `limit` events of a line, returned in LOG7 order (clock, origin, seq ascending). */
+  latestEvents(line: string, limit: number): Promise<StoredEvent[]>;
+  /** Events with arrival > `cursor`, in arrival order; all lines when `lines` is null. */
+  eventsSince(cursor: number, limit: number, lines: string[] | null): Promise<StoredEvent[]>;
+  /** All events of a line in LOG7 order, in pages (for export). */
+  eventsInOrder(line: string, pageSize?: number): AsyncIterable<StoredEvent>;
+  /** Events of (line, origin) with seq in [fromSeq, toSeq], ascending. */
+  eventsBySeqRange(line: string, origin: string, fromSeq: number, toSeq: number): Promise<StoredEvent[]>;
+  /** Highest arrival number, 0 when empty. */
+  lastArrival(): Promise<number>;
+  countEvents(line?: string): Promise<number>;
+
+  getMessage(id: string): Promise<MessageRow | null>;
+  /**
+   * The latest `limit` messages of a line, in the LOG7 order of their `message.posted` events
+   * (ascending), like `latestEvents`.
+   */
+  latestMessages(line: string, limit: number): Promise<MessageRow[]>;
+  /** Messages of (line, origin) with seq in [fromSeq, toSeq]. */
+  messagesBySeqRange(line: string, origin: string, fromSeq: number, toSeq: number): Promise<MessageRow[]>;
+  /** node → earliest delivery time of message (line, origin, seq). */
+  deliveriesFor(line: string, origin: string, seq: number): Promise<Record<string, string>>;
+
+  /** Deletes every projection row (messages, deliveries) so `rebuild` can replay the events (LOG1). */
+  clearProjections(): Promise<void>;
+
+  addRejection(reason: string, detail: string, peer: string | null): Promise<void>;
+  rejectionCounts(): Promise<RejectionCounts>;
+}

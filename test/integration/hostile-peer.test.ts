@@ -1,0 +1,283 @@
+/**
+ * A hostile peer against a real node (LOG8, FED4, FED10): the test takes bravo's place on
+ * alpha's federation port (bravo's process is stopped; the test holds bravo's key) and sends
+ * forged, broken, replayed, malformed and oversized events and frames. Each is refused with its
+ * reason and counted, nothing bad is stored, and alpha keeps serving.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
+import { canonicalBytes } from '../../src/core/canonical.ts';
+import { signEvent } from '../../src/core/event.ts';
+import { generateKeyPair, Signer } from '../../src/core/sign.ts';
+import type { LiaisonEvent, UnsignedEnvelope } from '../../src/core/types.ts';
+import { proofPayload, type ReceiptBody } from '../../src/federation/protocol.ts';
+import { loadSigner } from '../../src/node/folder.ts';
+import { ApiClient, type Cluster, eventually, HOTLINE, startCluster } from '../support/cluster.ts';
+
+interface Frame {
+  t: string;
+  [key: string]: unknown;
+}
+
+/** A raw protocol client speaking as bravo. */
+class FakePeer {
+  readonly frames: Frame[] = [];
+  closeCode: number | null = null;
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => this.frames.push(JSON.parse(data.toString()) as Frame));
+    socket.on('close', (code) => {
+      this.closeCode = code;
+    });
+  }
+
+  static async connect(url: string): Promise<FakePeer> {
+    // Listen before the socket opens: the node's hello can arrive with the upgrade response.
+    const peer = new FakePeer(new WebSocket(url));
+    await new Promise((resolve, reject) => {
+      peer.socket.once('open', resolve);
+      peer.socket.once('error', reject);
+    });
+    return peer;
+  }
+
+  send(frame: object | string): void {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  async next(type: string, timeoutMs = 10_000): Promise<Frame> {
+    return eventually(
+      `a ${type} frame`,
+      async () => {
+        const index = this.frames.findIndex((f) => f.t === type);
+        if (index < 0) return undefined;
+        return this.frames.splice(index, 1)[0];
+      },
+      timeoutMs,
+    );
+  }
+
+  async closed(): Promise<number> {
+    return eventually('the node to close the connection', async () => this.closeCode ?? undefined);
+  }
+
+  /** Hello and proof as `node`, signing with `signer`. */
+  async handshake(node: string, signer: Signer, protocol = 1): Promise<void> {
+    this.send({ t: 'hello', protocol, node, nonce: randomBytes(16).toString('base64url') });
+    const hello = await this.next('hello');
+    this.send({
+      t: 'proof',
+      sig: signer.sign(canonicalBytes(proofPayload(node, 'alpha', hello.nonce as string))),
+    });
+  }
+
+  /** Sends one batch and returns the node's signed receipt. */
+  async batch(n: number, events: unknown[]): Promise<ReceiptBody> {
+    this.send({ t: 'batch', n, events });
+    const receipt = await eventually(`receipt ${n}`, async () => {
+      const index = this.frames.findIndex((f) => f.t === 'receipt' && (f.body as ReceiptBody).n === n);
+      if (index < 0) return undefined;
+      return this.frames.splice(index, 1)[0];
+    });
+    return receipt.body as ReceiptBody;
+  }
+
+  close(): void {
+    this.socket.terminate();
+  }
+}
+
+describe('a hostile peer', { timeout: 90_000 }, () => {
+  let cluster: Cluster;
+  let officer: ApiClient;
+  let bravoSigner: Signer;
+  let federationUrl: string;
+  let peer: FakePeer;
+
+  const heldEvents = async () =>
+    (await officer.get<{ events: LiaisonEvent[] }>(`/api/v1/lines/${HOTLINE}/events?limit=10000`)).events;
+
+  /** The next valid bravo event on the hotline, built from what alpha holds. */
+  const nextBravoEvent = async (
+    body: Record<string, unknown> = { note: 'test' },
+    overrides: Partial<UnsignedEnvelope> = {},
+  ) => {
+    const events = await heldEvents();
+    const lastOf = (origin: string) =>
+      events
+        .filter((e) => e.origin === origin)
+        .sort((a, b) => a.seq - b.seq)
+        .at(-1);
+    const bravoHead = lastOf('bravo');
+    const alphaHead = lastOf('alpha');
+    assert.ok(alphaHead);
+    const unsigned: UnsignedEnvelope = {
+      v: 1,
+      line: HOTLINE,
+      origin: 'bravo',
+      seq: (bravoHead?.seq ?? 0) + 1,
+      prev: bravoHead?.id ?? null,
+      clock: 1 + Math.max(bravoHead?.clock ?? 0, alphaHead.clock),
+      deps: { alpha: alphaHead.id },
+      ts: new Date().toISOString(),
+      author: 'officer@bravo',
+      type: 'test.note',
+      body: body as UnsignedEnvelope['body'],
+      ...overrides,
+    };
+    return unsigned;
+  };
+
+  const envelopeOf = (event: LiaisonEvent) => {
+    const { id: _id, ...envelope } = event;
+    return envelope;
+  };
+
+  before(async () => {
+    cluster = await startCluster();
+    const alpha = cluster.node('alpha');
+    officer = await ApiClient.login(alpha.url, 'officer');
+    await eventually('bravo to have written on the hotline', async () =>
+      (await heldEvents()).some((e) => e.origin === 'bravo') ? true : undefined,
+    );
+    const bravo = cluster.node('bravo');
+    await bravo.stop('SIGTERM');
+    bravoSigner = loadSigner(bravo.dir);
+    federationUrl = `ws://127.0.0.1:${alpha.federationPort}`;
+    await eventually('alpha to see bravo gone', async () => {
+      const peers = await officer.get<{ state: string }[]>('/api/v1/peers');
+      return peers[0]?.state === 'down' ? true : undefined;
+    });
+    peer = await FakePeer.connect(federationUrl);
+    await peer.handshake('bravo', bravoSigner);
+    peer.send({ t: 'heads', heads: {} });
+  });
+
+  after(async () => {
+    peer?.close();
+    await cluster?.stop();
+  });
+
+  it('[LOG8] a valid event from the peer is accepted (the harness speaks the protocol)', async () => {
+    const event = signEvent(await nextBravoEvent(), bravoSigner);
+    const receipt = await peer.batch(1, [envelopeOf(event)]);
+    assert.deepEqual(receipt.rejected, []);
+    assert.equal(receipt.heads[HOTLINE]?.bravo?.id, event.id);
+    assert.ok((await heldEvents()).some((e) => e.id === event.id));
+  });
+
+  it('[FED4] a replayed batch is a no-op that still acknowledges', async () => {
+    const events = await heldEvents();
+    const replayed = events.slice(0, 3);
+    const receipt = await peer.batch(2, replayed.map(envelopeOf));
+    assert.deepEqual(receipt.rejected, []);
+    const after = await heldEvents();
+    for (const event of replayed) assert.equal(after.filter((e) => e.id === event.id).length, 1);
+  });
+
+  const refusals: { name: string; code: string; make: () => Promise<unknown> }[] = [
+    {
+      name: 'a forged signature',
+      code: 'bad-signature',
+      make: async () =>
+        envelopeOf(signEvent(await nextBravoEvent(), new Signer(generateKeyPair().privateKey))),
+    },
+    {
+      name: 'a gap in the chain',
+      code: 'seq-gap',
+      make: async () => {
+        const unsigned = await nextBravoEvent();
+        return envelopeOf(signEvent({ ...unsigned, seq: unsigned.seq + 1 }, bravoSigner));
+      },
+    },
+    {
+      name: 'a broken prev link',
+      code: 'prev-mismatch',
+      make: async () =>
+        envelopeOf(signEvent({ ...(await nextBravoEvent()), prev: 'A'.repeat(43) }, bravoSigner)),
+    },
+    {
+      name: 'a wrong Lamport clock',
+      code: 'bad-clock',
+      make: async () => {
+        const unsigned = await nextBravoEvent();
+        return envelopeOf(signEvent({ ...unsigned, clock: unsigned.clock + 5 }, bravoSigner));
+      },
+    },
+    {
+      name: 'an unknown origin',
+      code: 'not-member',
+      make: async () =>
+        envelopeOf(
+          signEvent({ ...(await nextBravoEvent()), origin: 'zulu', author: 'zulu', deps: {} }, bravoSigner),
+        ),
+    },
+    {
+      name: 'a malformed envelope',
+      code: 'malformed',
+      make: async () => ({ v: 1, line: HOTLINE, origin: 'bravo', hello: 'world' }),
+    },
+    {
+      name: 'a body over 64 KiB',
+      code: 'body-too-large',
+      make: async () =>
+        envelopeOf(signEvent(await nextBravoEvent({ blob: 'x'.repeat(70_000) }), bravoSigner)),
+    },
+  ];
+
+  let batchNo = 10;
+  for (const refusal of refusals) {
+    it(`[LOG8] ${refusal.name} is refused (${refusal.code}), counted, and not stored`, async () => {
+      // alpha's own heads.recorded may land meanwhile: count what the peer could have added.
+      const fromOthers = async () => (await heldEvents()).filter((e) => e.origin !== 'alpha').length;
+      const before = await fromOthers();
+      batchNo += 1;
+      const receipt = await peer.batch(batchNo, [await refusal.make()]);
+      assert.equal(receipt.rejected.length, 1);
+      assert.equal(receipt.rejected[0]?.code, refusal.code);
+      assert.equal(await fromOthers(), before);
+    });
+  }
+
+  it('[LOG8] refusals are counted by reason in /metrics', async () => {
+    const text = await (await fetch(`${cluster.node('alpha').url}/metrics`)).text();
+    for (const { code } of refusals) {
+      assert.match(
+        text,
+        new RegExp(`liaison_events_rejected_total\\{[^}]*reason="${code}"[^}]*\\} [1-9]`),
+        code,
+      );
+    }
+  });
+
+  it('[FED10] a peer announcing another protocol version is refused with a reason', async () => {
+    const other = await FakePeer.connect(federationUrl);
+    other.send({ t: 'hello', protocol: 99, node: 'bravo', nonce: 'abc' });
+    const error = await other.next('error');
+    assert.equal(error.code, 'incompatible-protocol');
+    assert.equal(await other.closed(), 4000);
+  });
+
+  it('[FED2] a stranger, or a peer that cannot prove its key, is refused', async () => {
+    const stranger = await FakePeer.connect(federationUrl);
+    stranger.send({ t: 'hello', protocol: 1, node: 'zulu', nonce: 'abc' });
+    assert.equal(await stranger.closed(), 4001);
+    const impostor = await FakePeer.connect(federationUrl);
+    await impostor.handshake('bravo', new Signer(generateKeyPair().privateKey));
+    assert.equal(await impostor.closed(), 4002);
+  });
+
+  it('[LOG8] garbage bytes close that connection only; the node keeps serving', async () => {
+    const garbage = await FakePeer.connect(federationUrl);
+    garbage.send('\u0000\u0001 not json {{{');
+    assert.equal(await garbage.closed(), 4003);
+    const health = await fetch(`${cluster.node('alpha').url}/healthz`);
+    assert.equal(health.status, 200);
+    const posted = await officer.post<LiaisonEvent>(`/api/v1/lines/${HOTLINE}/messages`, {
+      text: 'still serving',
+      precedence: 'ROUTINE',
+    });
+    assert.equal(posted.origin, 'alpha');
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * Client of the node's HTTP API (`/api/v1`, same origin, JSON).
+ *
+ * Requests carry the session cookie and, when one is held, `Authorization: Bearer <token>`
+ * (the token lives in sessionStorage, so it ends with the tab). A 4xx answer's
+ * `{error, message, fields?}` envelope (SEC3) becomes an `ApiError`.
+ */
+import type { LiaisonEvent, LinkState, MessageState, Precedence, Role } from '../../src/core/types.ts';
+import { t } from './strings.ts';
+
+const API_BASE = '/api/v1';
+const TOKEN_KEY = 'liaison.token';
+
+/** The signed-in user. */
+export interface User {
+  username: string;
+  role: Role;
+  /** The user's node id. */
+  node: string;
+}
+
+/** This node. */
+export interface NodeInfo {
+  nodeId: string;
+  name: string;
+}
+
+/** `GET /me`. */
+export interface Me {
+  user: User;
+  node: NodeInfo;
+}
+
+/** A line readable by the user (HOT1). */
+export interface Line {
+  id: string;
+  kind: 'hotline' | 'thread' | 'local';
+  title: string;
+  members: string[];
+}
+
+/** The state of one message (HOT3), from `GET /lines/:id/messages` or a stream `state` frame. */
+export interface MessageStatus {
+  /** The message.posted event id. */
+  id: string;
+  state: MessageState;
+  deliveredAt: string | null;
+  /** Node id → when that node stored the message. */
+  deliveredTo: Record<string, string>;
+  seenAt: string | null;
+  ackedAt: string | null;
+  ackedBy: string | null;
+  deadline: string | null;
+  overdueAt: string | null;
+}
+
+/** A peer link (FED7). */
+export interface Peer {
+  nodeId: string;
+  name: string;
+  state: LinkState;
+  rttMs: number | null;
+  queue: number;
+  lastHeartbeatAt: string | null;
+  /** When the link entered its current state. */
+  since: string | null;
+  /** Estimated offset of the peer's clock from ours, from its heartbeats (FED7); null before one. */
+  clockOffsetMs?: number | null;
+}
+
+/** The body of a `message.posted` event. */
+export interface MessageBody {
+  text: string;
+  precedence: Precedence;
+  deadline: string;
+}
+
+/** One invalid input field, as named by a 4xx answer. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** `GET /lines/:id/events`: the latest events in LOG7 order and the arrival cursor. */
+export interface EventPage {
+  events: LiaisonEvent[];
+  cursor: number;
+}
+
+/** An answer that is not a success, or no answer at all (`status` 0). */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    /** HTTP status, or 0 when the node could not be reached. */
+    readonly status: number,
+    /** The kebab-case error code, e.g. `bad-credentials`. */
+    readonly code: string,
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Turns a failed response into an ApiError, keeping the node's own code and message when it sent them. */
+async function toApiError(response: Response): Promise<ApiError> {
+  let payload: unknown = null;
+  try {
+    payload = await response.json();
+  } catch {
+    // Not JSON (a proxy's error page, for instance): fall back to a generic message.
+  }
+  if (isRecord(payload) && typeof payload.error === 'string' && typeof payload.message === 'string') {
+    const fields = Array.isArray(payload.fields) ? (payload.fields as FieldError[]) : [];
+    return new ApiError(response.status, payload.error, payload.message, fields);
+  }
+  return new ApiError(
+    response.status,
+    `http-${response.status}`,
+    t('error.http', { status: response.status }),
+  );
+}
+
+/** Sends one request and returns the parsed JSON body as `T` (the node's API is the contract). */
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const token = readToken();
+  if (token !== null) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', t('error.network'));
+  }
+  if (!response.ok) throw await toApiError(response);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+function readToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function writeToken(token: string | null): void {
+  try {
+    if (token === null) sessionStorage.removeItem(TOKEN_KEY);
+    else sessionStorage.setItem(TOKEN_KEY, token);
+  } catch {
+    // Storage may be disabled; the httpOnly cookie still authenticates.
+  }
+}
+
+/** Credentials for `POST /auth/login`; `totp` only once the node asked for it. */
+export interface LoginRequest {
+  username: string;
+  password: string;
+  totp?: string;
+}
+
+/** Signs in and keeps the bearer token for later requests. */
+export async function login(credentials: LoginRequest): Promise<User> {
+  const answer = await request<{ token: string; user: User }>('POST', '/auth/login', credentials);
+  writeToken(answer.token);
+  return answer.user;
+}
+
+/** Signs out; the local token is dropped even when the node cannot be reached. */
+export async function logout(): Promise<void> {
+  try {
+    await request<unknown>('POST', '/auth/logout');
+  } finally {
+    writeToken(null);
+  }
+}
+
+/** The signed-in user and this node; rejects with status 401 when nobody is signed in. */
+export function fetchMe(): Promise<Me> {
+  return request<Me>('GET', '/me');
+}
+
+/** Lines the user may read. */
+export function fetchLines(): Promise<Line[]> {
+  return request<Line[]>('GET', '/lines');
+}
+
+/** The latest `limit` events of a line, in LOG7 order, with the arrival cursor to stream from. */
+export function fetchLineEvents(lineId: string, limit = 500): Promise<EventPage> {
+  return request<EventPage>('GET', `/lines/${encodeURIComponent(lineId)}/events?limit=${limit}`);
+}
+
+/** States of a line's latest messages. */
+export function fetchMessageStates(lineId: string, limit = 500): Promise<MessageStatus[]> {
+  return request<MessageStatus[]>('GET', `/lines/${encodeURIComponent(lineId)}/messages?limit=${limit}`);
+}
+
+/** The state of one message, by its event id. */
+export function fetchMessageStatus(messageId: string): Promise<MessageStatus> {
+  return request<MessageStatus>('GET', `/messages/${encodeURIComponent(messageId)}`);
+}
+
+/** Posts a free-text message; resolves with the stored `message.posted` event (LOG10). */
+export function postMessage(lineId: string, text: string, precedence: Precedence): Promise<LiaisonEvent> {
+  return request<LiaisonEvent>('POST', `/lines/${encodeURIComponent(lineId)}/messages`, { text, precedence });
+}
+
+/** The state of every peer link. */
+export function fetchPeers(): Promise<Peer[]> {
+  return request<Peer[]>('GET', '/peers');
+}

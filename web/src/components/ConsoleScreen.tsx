@@ -1,0 +1,83 @@
+/**
+ * The main screen: header with node, user and peer links; the FLASH alarm, link and connection
+ * banners; the selected line's messages and the compose box, with a list of lines when there
+ * are several. A one-second clock turns messages overdue as their deadlines pass (HOT3).
+ */
+import type { Me } from '../api.ts';
+import { maySend, unacknowledgedFlashes } from '../messageState.ts';
+import { t } from '../strings.ts';
+import { useConsoleData } from '../useConsoleData.ts';
+import { useNow } from '../useNow.ts';
+import { Compose } from './Compose.tsx';
+import { ConnectionNotice } from './ConnectionNotice.tsx';
+import { FlashAlarm } from './FlashAlarm.tsx';
+import { Header } from './Header.tsx';
+import { LineList } from './LineList.tsx';
+import { LinkBanners } from './LinkBanners.tsx';
+import { MessageList } from './MessageList.tsx';
+
+/** Props of `ConsoleScreen`. */
+export interface ConsoleScreenProps {
+  me: Me;
+  onSignOut(): void;
+  /** The node answered 401: the session is gone. */
+  onSessionEnded(): void;
+}
+
+/** The duty officer's main screen. */
+export function ConsoleScreen({ me, onSignOut, onSessionEnded }: ConsoleScreenProps) {
+  const { state, selectedLineId, selectLine, send, loadError } = useConsoleData(onSessionEnded);
+  const selectedLine = state.lines.find((line) => line.id === selectedLineId) ?? null;
+  const hasLineList = state.lines.length > 1;
+  const nowMs = useNow();
+  const flashes = state.lines.flatMap((line) =>
+    unacknowledgedFlashes(state.eventsByLine[line.id] ?? [], state.statusById, me.node.nodeId, nowMs),
+  );
+
+  return (
+    <div className="console">
+      <Header me={me} peers={state.peers} onSignOut={onSignOut} />
+      <div className="console__notices">
+        <FlashAlarm items={flashes} nowMs={nowMs} />
+        <ConnectionNotice connection={state.connection} />
+        <LinkBanners peers={state.peers} />
+        {loadError !== null && (
+          <p className="banner banner--error" role="alert">
+            {loadError}
+          </p>
+        )}
+      </div>
+      <div className={hasLineList ? 'console__body console__body--with-lines' : 'console__body'}>
+        {hasLineList && (
+          <LineList lines={state.lines} selectedLineId={selectedLineId} onSelect={selectLine} />
+        )}
+        {selectedLine === null ? (
+          <main className="line-pane line-pane--empty">
+            {state.lines.length === 0 && state.connection !== 'connecting'
+              ? t('lines.none')
+              : t('app.loading')}
+          </main>
+        ) : (
+          <main className="line-pane" aria-labelledby="line-heading">
+            <h1 id="line-heading" className="line-pane__title">
+              {t('messages.heading', { title: selectedLine.title })}
+            </h1>
+            <MessageList
+              events={state.eventsByLine[selectedLine.id] ?? []}
+              isLoaded={state.loadedLines[selectedLine.id] === true}
+              statusById={state.statusById}
+              ownNodeId={me.node.nodeId}
+              nowMs={nowMs}
+            />
+            <Compose
+              key={selectedLine.id}
+              canSend={maySend(me.user.role)}
+              roleName={t(`role.${me.user.role}`)}
+              onSend={(text, precedence) => send(selectedLine.id, text, precedence)}
+            />
+          </main>
+        )}
+      </div>
+    </div>
+  );
+}
