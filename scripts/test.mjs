@@ -56,7 +56,7 @@ function ensureDebianPackages() {
 
 const files =
   named.length > 0 ? named : unitOnly ? findTests('src') : [...findTests('src'), ...findTests('test')];
-if (named.length === 0) run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], 'type-check');
+if (named.length === 0) run('npm', ['run', '--silent', 'typecheck'], 'type-check');
 if (!unitOnly && files.some((f) => f.startsWith('test/e2e'))) {
   ensureDebianPackages();
   run('node', ['bin/liaison.js', 'build-console'], 'build the console');

@@ -12,7 +12,7 @@ import { isoTime } from '../core/clock.ts';
 import type { LinkState } from '../core/types.ts';
 import type { NodeRecord } from '../store/types.ts';
 import { countLacking, Link, type LinkContext } from './link.ts';
-import { MAX_FRAME_BYTES, type WireHeads } from './protocol.ts';
+import { MAX_FRAME_BYTES, type ReceiptBody, type WireHeads } from './protocol.ts';
 
 export const BACKOFF_MIN_MS = 200;
 export const BACKOFF_MAX_MS = 5_000;
@@ -59,6 +59,7 @@ export class Federation {
   private readonly slots = new Map<string, PeerSlot>();
   private readonly pending = new Set<Link>();
   private readonly listeners = new Set<(status: PeerStatus) => void>();
+  private readonly receiptListeners = new Set<(peer: string, body: ReceiptBody) => void>();
   private stateTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -114,6 +115,12 @@ export class Federation {
   onPeerStatus(listener: (status: PeerStatus) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called for every verified receipt from a peer (FED3). */
+  onReceipt(listener: (peer: string, body: ReceiptBody) => void): () => void {
+    this.receiptListeners.add(listener);
+    return () => this.receiptListeners.delete(listener);
   }
 
   status(): PeerStatus[] {
@@ -196,7 +203,9 @@ export class Federation {
           if (slot?.link === l) slot.lastHeartbeatAt = this.options.clock.now();
           this.evaluateStates();
         },
-        receipt: () => undefined,
+        receipt: (l, body) => {
+          for (const listener of this.receiptListeners) listener(l.peerId ?? body.node, body);
+        },
         closed: (l, reason) => this.onClosed(l, reason),
       },
       { dialer: dialedBy === 'self' ? selfId : '?' },

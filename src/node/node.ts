@@ -91,6 +91,22 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
           .map((l) => l.id),
     });
 
+    // Delivery latency (for /metrics): from an own event's timestamp to the receipt naming it,
+    // both read on this node's clock, so peer clock skew does not enter the figure.
+    const latestReceipted = new Map<string, number>();
+    federation.onReceipt((peer, receipt) => {
+      const now = clock.now();
+      for (const [line, origins] of Object.entries(receipt.heads)) {
+        const head = origins[config.nodeId];
+        const key = `${peer}\u0000${line}`;
+        if (!head || head.seq <= (latestReceipted.get(key) ?? 0)) continue;
+        latestReceipted.set(key, head.seq);
+        void store.getEventBySeq(line, config.nodeId, head.seq).then((stored) => {
+          if (stored) metrics.deliveryLatency.observe(Math.max(0, now - Date.parse(stored.event.ts)) / 1000);
+        });
+      }
+    });
+
     const adminToken = randomBytes(32).toString('base64url');
     writeFileSync(adminTokenPath(dataDir), `${adminToken}\n`, { mode: 0o600 });
     const sessions = new Sessions(store, config.nodeId, clock, adminToken);

@@ -9,7 +9,7 @@
  * CLI), instead of failing when a read must later become a write.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { KyselyStore, type KyselyStoreConfig, type StoreLogger } from './kysely-store.ts';
 import type { Database } from './schema.ts';
@@ -27,6 +27,37 @@ const SQLITE_MAX_PARAMETERS = 32766;
 
 /** Waits this long for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
+
+/** Prepared statements kept per SQL text; the store's queries have a few dozen shapes. */
+const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * The database as Kysely's dialect sees it, with prepared statements reused: Kysely prepares
+ * every query it runs, and preparing costs as much as running a small one. Reuse is safe
+ * because Kysely runs one query at a time on the connection and the store never streams.
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sqlText) {
+      const cached = statements.get(sqlText);
+      if (cached) {
+        // Map keeps insertion order: re-inserting marks it most recently used.
+        statements.delete(sqlText);
+        statements.set(sqlText, cached);
+        return cached;
+      }
+      const statement = database.prepare(sqlText);
+      statements.set(sqlText, statement);
+      if (statements.size > STATEMENT_CACHE_SIZE) {
+        const oldest = statements.keys().next();
+        if (!oldest.done) statements.delete(oldest.value);
+      }
+      return statement;
+    },
+  };
+}
 
 /**
  * Opens (creating if needed) the SQLite store at `path`, or an in-memory one, and runs its
@@ -59,7 +90,7 @@ export async function createSqliteStore(
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const config: KyselyStoreConfig = {
     kind: 'sqlite',
     dialect: 'sqlite',

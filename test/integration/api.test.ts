@@ -22,9 +22,9 @@ describe('the HTTP API refuses bad input', { timeout: 90_000 }, () => {
 
   /** Messages on the hotline (heads.recorded events arrive in the background and are not counted). */
   const eventCount = async () =>
-    (await officer.get<{ events: LiaisonEvent[] }>(`/api/v1/lines/${HOTLINE}/events?limit=10000`)).events.filter(
-      (e) => e.type === 'message.posted',
-    ).length;
+    (
+      await officer.get<{ events: LiaisonEvent[] }>(`/api/v1/lines/${HOTLINE}/events?limit=10000`)
+    ).events.filter((e) => e.type === 'message.posted').length;
 
   before(async () => {
     cluster = await startCluster();

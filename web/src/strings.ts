@@ -37,6 +37,8 @@ const en = {
   'link.queue': 'queue {count}',
   'link.label': 'Link to {peer}: {state}',
   'link.since': 'State since {time}',
+  'link.lastKnown': '(last known)',
+  'link.lastKnownTitle': 'Our node cannot be reached: this is the last state it reported.',
   'link.lastHeartbeat': 'Last heartbeat {time}',
   'link.noHeartbeat': 'No heartbeat yet',
   'link.clockOffset': 'Clock offset {offset}',

@@ -36,7 +36,7 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded }: ConsoleScreenPr
 
   return (
     <div className="console">
-      <Header me={me} peers={state.peers} onSignOut={onSignOut} />
+      <Header me={me} peers={state.peers} connection={state.connection} onSignOut={onSignOut} />
       <div className="console__notices">
         <FlashAlarm items={flashes} nowMs={nowMs} />
         <ConnectionNotice connection={state.connection} />

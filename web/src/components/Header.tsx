@@ -1,5 +1,6 @@
 /** The dark header: this node, the signed-in user, and one indicator per peer link. */
 import type { Me, Peer } from '../api.ts';
+import type { Connection } from '../consoleState.ts';
 import { t } from '../strings.ts';
 import { PeerIndicator } from './PeerIndicator.tsx';
 
@@ -7,11 +8,13 @@ import { PeerIndicator } from './PeerIndicator.tsx';
 export interface HeaderProps {
   me: Me;
   peers: readonly Peer[];
+  /** The stream's health: peer states are only the last known while it is lost. */
+  connection: Connection;
   onSignOut(): void;
 }
 
 /** The console's header bar. */
-export function Header({ me, peers, onSignOut }: HeaderProps) {
+export function Header({ me, peers, connection, onSignOut }: HeaderProps) {
   return (
     <header className="header">
       <div className="header__node">
@@ -22,7 +25,7 @@ export function Header({ me, peers, onSignOut }: HeaderProps) {
       </div>
       <ul className="header__peers" aria-label={t('header.peers')}>
         {peers.map((peer) => (
-          <PeerIndicator key={peer.nodeId} peer={peer} />
+          <PeerIndicator key={peer.nodeId} peer={peer} isStale={connection === 'lost'} />
         ))}
       </ul>
       <div className="header__user">

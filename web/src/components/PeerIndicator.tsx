@@ -2,6 +2,8 @@
  * One peer link's state as an icon and a word, never colour alone (CON1, FED7), with its
  * round-trip time and queue. A clock that differs from ours by more than FED7's 2 s shows in
  * words too; the hover title gives the state's start, the last heartbeat and the clock offset.
+ * While our own node cannot be reached the state shown is only the last one it reported, and
+ * says so, rather than keep showing a link "UP" that nobody can vouch for.
  */
 import type { LinkState } from '../../../src/core/types.ts';
 import type { Peer } from '../api.ts';
@@ -30,8 +32,9 @@ export function formatOffset(offsetMs: number): string {
   return `${offsetMs >= 0 ? '+' : ''}${seconds} s`;
 }
 
-function detail(peer: Peer): string {
+function detail(peer: Peer, isStale: boolean): string {
   const lines = [t('link.label', { peer: peerName(peer), state: t(`link.${peer.state}`) })];
+  if (isStale) lines.push(t('link.lastKnownTitle'));
   if (peer.since !== null) lines.push(t('link.since', { time: formatDualTime(peer.since) }));
   lines.push(
     peer.lastHeartbeatAt === null
@@ -47,23 +50,26 @@ function detail(peer: Peer): string {
 /** Props of `PeerIndicator`. */
 export interface PeerIndicatorProps {
   peer: Peer;
+  /** True while the stream to our own node is lost, so the state may be out of date. */
+  isStale: boolean;
 }
 
 /** A peer link in the header. */
-export function PeerIndicator({ peer }: PeerIndicatorProps) {
+export function PeerIndicator({ peer, isStale }: PeerIndicatorProps) {
   const rtt = peer.rttMs === null ? t('link.rttUnknown') : t('link.rtt', { ms: Math.round(peer.rttMs) });
   return (
     <li
       data-testid="peer-state"
       data-state={peer.state}
-      className={`peer peer--${peer.state}`}
-      title={detail(peer)}
+      className={`peer peer--${peer.state}${isStale ? ' peer--stale' : ''}`}
+      title={detail(peer, isStale)}
     >
       <span className="peer__name">{peerName(peer)}</span>{' '}
       <span className="peer__state">
         <Icon name={LINK_ICONS[peer.state]} className="peer__icon" />
         {t(`link.${peer.state}`)}
       </span>{' '}
+      {isStale && <span className="peer__detail">{t('link.lastKnown')}</span>}
       <span className="peer__detail">{rtt}</span>
       {peer.queue > 0 && <span className="peer__detail"> {t('link.queue', { count: peer.queue })}</span>}
       {hasClockSkew(peer) && typeof peer.clockOffsetMs === 'number' && (

@@ -1,0 +1,200 @@
+/**
+ * Browser tests across two real nodes: officers at alpha and bravo exchange hotline messages
+ * through their own consoles (CON5, HOT3), and an observer reads but cannot send (SEC1).
+ *
+ * Each node is its own process with its own SQLite database (`test/support/cluster.ts`);
+ * the browser is the Debian chromium driven by playwright-core, one fresh context per person.
+ * Screenshots of both consoles go to `test-artifacts/e2e/` for a human to look at.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { ApiClient, type Cluster, HOTLINE, PASSWORD, startCluster } from '../support/cluster.ts';
+
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/e2e/', import.meta.url));
+const VIEWPORT = { width: 1366, height: 768 };
+/** Delivery crosses two processes and a federation link; speed belongs to the benchmarks. */
+const DELIVERY_TIMEOUT_MS = 20_000;
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A console page in a fresh browser context, in a given time zone (so UTC and local differ). */
+async function openConsole(browser: Browser, url: string, timezoneId: string): Promise<Page> {
+  const context: BrowserContext = await browser.newContext({
+    viewport: VIEWPORT,
+    locale: 'en-GB',
+    timezoneId,
+  });
+  const page = await context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+/** Signs in through the form, as a person would. */
+async function signIn(page: Page, username: string): Promise<void> {
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+}
+
+/** Waits until every peer indicator on the page says the link is up. */
+async function waitPeerUp(page: Page): Promise<void> {
+  await page.locator('[data-testid="peer-state"][data-state="up"]').first().waitFor({ timeout: 20_000 });
+}
+
+/** The message `text` on `page`, once it is listed. */
+async function messageWithText(page: Page, text: string) {
+  const message = page.getByTestId('message').filter({ hasText: text });
+  await message.waitFor({ timeout: DELIVERY_TIMEOUT_MS });
+  return message;
+}
+
+/** Sends a message from the compose box. */
+async function send(page: Page, text: string, precedence: string): Promise<void> {
+  await page.getByTestId('compose-text').fill(text);
+  await page.getByTestId('compose-precedence').selectOption(precedence);
+  await page.getByTestId('compose-send').click();
+}
+
+/** The listed messages' ids, top to bottom. */
+async function listedIds(page: Page): Promise<string[]> {
+  return page
+    .getByTestId('message')
+    .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-id') ?? ''));
+}
+
+/** Asserts what a duty officer reads on one message: author, precedence in words, time in UTC. */
+async function assertMessageDetails(
+  page: Page,
+  text: string,
+  author: string,
+  precedence: string,
+): Promise<void> {
+  const message = await messageWithText(page, text);
+  const [authorShown, precedenceShown, timeShown] = await Promise.all([
+    message.locator('.message__author').textContent(),
+    message.locator('[data-precedence]').textContent(),
+    message.locator('.message__time').textContent(),
+  ]);
+  assert.match(authorShown ?? '', new RegExp(`^${author}\\b`), `author of "${text}"`);
+  assert.equal(precedenceShown, precedence, `precedence of "${text}" in words`);
+  assert.match(timeShown ?? '', /\b\d{2}:\d{2}:\d{2} UTC\b/, `UTC time of "${text}"`);
+}
+
+describe('hotline through the consoles of two real nodes', { timeout: 60_000 }, () => {
+  let cluster: Cluster | null = null;
+  let browser: Browser | null = null;
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    [cluster, browser] = await Promise.all([
+      startCluster(),
+      chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
+    ]);
+  });
+
+  after(async () => {
+    await Promise.allSettled([browser?.close(), cluster?.stop()]);
+  });
+
+  it('[CON5][HOT3][CON2] officers at alpha and bravo exchange messages through their consoles', async () => {
+    assert.ok(cluster && browser);
+    const [alpha, bravo] = await Promise.all([
+      openConsole(browser, cluster.node('alpha').url, 'Europe/Paris'),
+      openConsole(browser, cluster.node('bravo').url, 'Asia/Tokyo'),
+    ]);
+    await Promise.all([signIn(alpha, 'officer'), signIn(bravo, 'officer')]);
+    await Promise.all([waitPeerUp(alpha), waitPeerUp(bravo)]);
+
+    const flash = `FLASH from alpha ${Date.now()}: unsafe approach at 31.2N 122.5E`;
+    await send(alpha, flash, 'FLASH');
+    await messageWithText(bravo, flash);
+    // CON1: a FLASH from the peer raises an alarm banner at bravo until it is acknowledged.
+    const alarm = bravo.getByTestId('flash-alarm');
+    await alarm.waitFor({ timeout: DELIVERY_TIMEOUT_MS });
+    assert.match((await alarm.textContent()) ?? '', /FLASH from officer@alpha/);
+    assert.equal(
+      await alpha.getByTestId('flash-alarm').count(),
+      0,
+      'no alarm for our own FLASH before its deadline',
+    );
+    await alpha
+      .locator('[data-testid="message"][data-state="delivered"]')
+      .filter({ hasText: flash })
+      .waitFor({ timeout: DELIVERY_TIMEOUT_MS });
+
+    const reply = `Bravo desk received, checking ${Date.now()}`;
+    await send(bravo, reply, 'ROUTINE');
+    await messageWithText(alpha, reply);
+    await bravo
+      .locator('[data-testid="message"][data-state="delivered"]')
+      .filter({ hasText: reply })
+      .waitFor({ timeout: DELIVERY_TIMEOUT_MS });
+
+    // LOG7: both consoles list the same messages in the same order.
+    const [alphaIds, bravoIds] = await Promise.all([listedIds(alpha), listedIds(bravo)]);
+    assert.equal(alphaIds.length, 2);
+    assert.deepEqual(alphaIds, bravoIds);
+    const alphaTexts = await alpha.getByTestId('message').locator('.message__text').allTextContents();
+    const bravoTexts = await bravo.getByTestId('message').locator('.message__text').allTextContents();
+    assert.deepEqual(alphaTexts, [flash, reply]);
+    assert.deepEqual(bravoTexts, alphaTexts);
+
+    for (const page of [alpha, bravo]) {
+      await assertMessageDetails(page, flash, 'officer@alpha', 'FLASH');
+      await assertMessageDetails(page, reply, 'officer@bravo', 'ROUTINE');
+    }
+
+    await Promise.all([
+      alpha.screenshot({ path: join(ARTIFACTS, 'alpha.png'), fullPage: true }),
+      bravo.screenshot({ path: join(ARTIFACTS, 'bravo.png'), fullPage: true }),
+    ]);
+    await Promise.all([alpha.context().close(), bravo.context().close()]);
+  });
+
+  it('[SEC1] an observer at bravo sees the messages but cannot send', async () => {
+    assert.ok(cluster && browser);
+    const bravoUrl = cluster.node('bravo').url;
+    const observer = await openConsole(browser, bravoUrl, 'UTC');
+    await signIn(observer, 'observer');
+    await waitPeerUp(observer);
+
+    // A message posted at alpha after the observer signed in arrives live.
+    const officerAtAlpha = await ApiClient.login(cluster.node('alpha').url, 'officer');
+    const text = `Observer check ${Date.now()}`;
+    await officerAtAlpha.post(`/api/v1/lines/${HOTLINE}/messages`, { text, precedence: 'PRIORITY' });
+    await assertMessageDetails(observer, text, 'officer@alpha', 'PRIORITY');
+
+    assert.equal(await observer.getByTestId('compose-text').isDisabled(), true, 'compose text disabled');
+    assert.equal(await observer.getByTestId('compose-send').isDisabled(), true, 'send disabled');
+
+    // The node refuses the observer's post even when the console is bypassed.
+    const status = await observer.evaluate(async (lineId) => {
+      const response = await fetch(`/api/v1/lines/${lineId}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'should not go out', precedence: 'ROUTINE' }),
+      });
+      return response.status;
+    }, HOTLINE);
+    assert.equal(status, 403);
+    const observerApi = await ApiClient.login(bravoUrl, 'observer');
+    const answer = await observerApi.request('POST', `/api/v1/lines/${HOTLINE}/messages`, {
+      text: 'should not go out',
+      precedence: 'ROUTINE',
+    });
+    assert.equal(answer.status, 403);
+    await observer.screenshot({ path: join(ARTIFACTS, 'bravo-observer.png'), fullPage: true });
+    await observer.context().close();
+  });
+});
