@@ -154,7 +154,7 @@ pair
   .requiredOption('--data <dir>', 'the node folder')
   .action((options) => {
     const dataDir = requireNodeFolder(options.data);
-    process.stdout.write(nodeCard(loadConfig(dataDir), loadSigner(dataDir)));
+    process.stdout.write(nodeCard(dataDir));
   });
 pair
   .command('import <card>')

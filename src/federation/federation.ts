@@ -7,6 +7,9 @@
  * kept, so there is one connection per pair. Link state (FED7): up; degraded after 7.5 s
  * without hearing from the peer or with RTT over 1 s; down after 15 s or without a link.
  */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import WebSocket, { WebSocketServer } from 'ws';
 import { isoTime } from '../core/clock.ts';
 import type { LinkState } from '../core/types.ts';
@@ -33,9 +36,19 @@ export interface PeerStatus {
   since: string;
   /** Estimated peer clock minus ours, in ms (FED7). */
   clockOffsetMs: number | null;
+  /** The last time a link with this peer was refused, and why (a wrong certificate or key, FED2). */
+  lastRefusal: { code: string; message: string; byPeer: boolean; at: string } | null;
+}
+
+/** The SHA-256 fingerprint of the certificate the other end of a TLS socket presented. */
+function peerFingerprint(socket: TLSSocket): string | null {
+  const certificate = socket.getPeerCertificate();
+  return certificate && typeof certificate.fingerprint256 === 'string' ? certificate.fingerprint256 : null;
 }
 
 export interface FederationOptions extends LinkContext {
+  /** This node's TLS key and certificate (FED2); null runs the links without TLS (protocol tests). */
+  tls: { keyPem: string; certPem: string } | null;
   listenHost: string;
   listenPort: number;
   /** Paired peers (not this node). */
@@ -52,35 +65,49 @@ interface PeerSlot {
   lastHeartbeatAt: number | null;
   /** What the peer was last known to hold, kept when its link closes (for the queue count). */
   peerHeads: WireHeads | null;
+  lastRefusal: PeerStatus['lastRefusal'];
 }
 
 export class Federation {
   private server: WebSocketServer | null = null;
+  private httpServer: HttpServer | null = null;
   private readonly slots = new Map<string, PeerSlot>();
   private readonly pending = new Set<Link>();
   private readonly listeners = new Set<(status: PeerStatus) => void>();
   private readonly receiptListeners = new Set<(peer: string, body: ReceiptBody) => void>();
+  private readonly refusalListeners = new Set<(peer: string | null, code: string) => void>();
   private stateTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(private readonly options: FederationOptions) {}
 
-  /** Listens on the federation port and starts dialing every peer. */
+  /** Listens on the federation port (TLS with client certificates) and starts dialing every peer. */
   async start(): Promise<void> {
-    const server = new WebSocketServer({
-      host: this.options.listenHost,
-      port: this.options.listenPort,
-      maxPayload: MAX_FRAME_BYTES,
-    });
+    const tls = this.options.tls;
+    const httpServer = tls
+      ? createHttpsServer({
+          key: tls.keyPem,
+          cert: tls.certPem,
+          requestCert: true,
+          // Peers are not vouched for by a CA: their certificates are pinned from their cards.
+          rejectUnauthorized: false,
+          minVersion: 'TLSv1.3',
+        })
+      : createHttpServer();
+    const server = new WebSocketServer({ server: httpServer, maxPayload: MAX_FRAME_BYTES });
     await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', reject);
+      httpServer.once('error', reject);
+      httpServer.listen(this.options.listenPort, this.options.listenHost, () => resolve());
     });
-    server.on('error', (error) =>
+    httpServer.on('error', (error) =>
       this.options.logger.error({ err: error.message }, 'federation listener error'),
     );
-    server.on('connection', (socket) => this.adopt(socket, 'remote'));
+    server.on('connection', (socket, request) => {
+      const fingerprint = tls ? peerFingerprint(request.socket as TLSSocket) : null;
+      this.adopt(socket, 'remote', fingerprint);
+    });
     this.server = server;
+    this.httpServer = httpServer;
     for (const peer of this.options.peers()) this.slot(peer.nodeId);
     for (const peerId of this.slots.keys()) this.dial(peerId);
     this.stateTimer = setInterval(() => this.evaluateStates(), 500);
@@ -102,6 +129,11 @@ export class Federation {
       for (const client of server.clients) client.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+    const httpServer = this.httpServer;
+    if (httpServer) {
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    }
   }
 
   /** Starts dialing a newly paired peer. */
@@ -115,6 +147,12 @@ export class Federation {
   onPeerStatus(listener: (status: PeerStatus) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called when a link is refused, by this node or by the peer (FED2, FED10). */
+  onRefusal(listener: (peer: string | null, code: string) => void): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
   }
 
   /** Called for every verified receipt from a peer (FED3). */
@@ -144,6 +182,7 @@ export class Federation {
         since: this.options.clock.now(),
         lastHeartbeatAt: null,
         peerHeads: null,
+        lastRefusal: null,
       };
       this.slots.set(peerId, slot);
     }
@@ -155,20 +194,28 @@ export class Federation {
     if (this.stopped || slot.link?.isOpen || slot.dialing || slot.dialTimer) return;
     const peer = this.options.peers().find((p) => p.nodeId === peerId);
     if (!peer) return;
+    const tls = this.options.tls;
     const socket = new WebSocket(peer.federationUrl, {
       maxPayload: MAX_FRAME_BYTES,
       handshakeTimeout: 5_000,
+      ...(tls
+        ? { key: tls.keyPem, cert: tls.certPem, rejectUnauthorized: false, minVersion: 'TLSv1.3' as const }
+        : {}),
     });
     slot.dialing = socket;
+    let fingerprint: string | null = null;
     const failed = () => {
       if (slot.dialing !== socket) return;
       slot.dialing = null;
       this.scheduleDial(peerId);
     };
+    socket.once('upgrade', (response) => {
+      if (tls) fingerprint = peerFingerprint(response.socket as TLSSocket);
+    });
     socket.once('open', () => {
       if (slot.dialing !== socket) return;
       slot.dialing = null;
-      this.adopt(socket, 'self');
+      this.adopt(socket, 'self', fingerprint, peerId);
     });
     socket.once('error', failed);
     socket.once('close', failed);
@@ -186,7 +233,12 @@ export class Federation {
     slot.dialTimer.unref();
   }
 
-  private adopt(socket: WebSocket, dialedBy: 'self' | 'remote'): void {
+  private adopt(
+    socket: WebSocket,
+    dialedBy: 'self' | 'remote',
+    fingerprint: string | null,
+    expectedPeer?: string,
+  ): void {
     if (this.stopped) {
       socket.terminate();
       return;
@@ -208,7 +260,11 @@ export class Federation {
         },
         closed: (l, reason) => this.onClosed(l, reason),
       },
-      { dialer: dialedBy === 'self' ? selfId : '?' },
+      {
+        dialer: dialedBy === 'self' ? selfId : '?',
+        certificateFingerprint: fingerprint,
+        ...(expectedPeer ? { expectedPeer } : {}),
+      },
     );
     this.pending.add(link);
   }
@@ -243,6 +299,13 @@ export class Federation {
 
   private onClosed(link: Link, reason: string): void {
     this.pending.delete(link);
+    const refused = link.peerId ?? link.expectedPeer ?? link.claimedPeer;
+    if (link.refusal) {
+      this.options.logger.warn({ peer: refused, ...link.refusal }, 'link refused');
+      const slot = refused ? this.slots.get(refused) : undefined;
+      if (slot) slot.lastRefusal = { ...link.refusal, at: isoTime(this.options.clock.now()) };
+      for (const listener of this.refusalListeners) listener(refused, link.refusal.code);
+    }
     const peerId = link.peerId;
     if (!peerId) return;
     const slot = this.slots.get(peerId);
@@ -267,6 +330,7 @@ export class Federation {
       lastHeartbeatAt: slot.lastHeartbeatAt === null ? null : isoTime(slot.lastHeartbeatAt),
       since: isoTime(slot.since),
       clockOffsetMs: link?.offsetMs === null || link === null ? null : Math.round(link.offsetMs),
+      lastRefusal: slot.lastRefusal,
     };
   }
 

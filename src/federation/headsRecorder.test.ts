@@ -4,100 +4,43 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { isoTime, ManualClock } from '../core/clock.ts';
-import { generateKeyPair, Signer } from '../core/sign.ts';
+import { isoTime } from '../core/clock.ts';
 import type { LiaisonEvent } from '../core/types.ts';
 import { silentLogger } from '../node/init.ts';
-import { Ledger } from '../record/ledger.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
-import type { Store, StoredEvent } from '../store/types.ts';
+import {
+  closeStores,
+  eventsOf,
+  type LedgerNode,
+  LINE,
+  makeLedgerPair,
+  post,
+  sync,
+  T0,
+} from '../record/testLedgers.ts';
 import { HeadsRecorder, mergeRuns } from './headsRecorder.ts';
 
-const T0 = Date.UTC(2025, 2, 1, 8, 0, 0);
-const LINE = 'hotline-alpha-bravo';
-const TITLE = 'Alpha ⇄ Bravo';
-const MEMBERS = ['alpha', 'bravo'];
+afterEach(closeStores);
 
-interface TestNode {
-  id: string;
-  store: Store;
-  ledger: Ledger;
+/** The heads.recorded events `node` wrote itself. */
+async function recordedAt(node: LedgerNode): Promise<LiaisonEvent[]> {
+  return (await eventsOf(node)).filter((e) => e.origin === node.id && e.type === 'heads.recorded');
 }
 
-const openStores: Store[] = [];
-afterEach(async () => {
-  for (const store of openStores.splice(0)) await store.close();
-});
-
-async function makePair(): Promise<{ clock: ManualClock; alpha: TestNode; bravo: TestNode }> {
-  const clock = new ManualClock(T0);
-  const keys = { alpha: generateKeyPair(), bravo: generateKeyPair() };
-  const make = async (id: 'alpha' | 'bravo'): Promise<TestNode> => {
-    const store = await openSqliteStore(':memory:', { clock });
-    openStores.push(store);
-    const ledger = new Ledger({
-      store,
-      signer: new Signer(keys[id].privateKey),
-      selfId: id,
-      clock,
-      logger: silentLogger,
-    });
-    await ledger.open();
-    ledger.setNodeKey('alpha', keys.alpha.publicKey);
-    ledger.setNodeKey('bravo', keys.bravo.publicKey);
-    await ledger.addLine({
-      id: LINE,
-      kind: 'hotline',
-      title: TITLE,
-      members: MEMBERS,
-      createdAt: isoTime(T0),
-    });
-    return { id, store, ledger };
-  };
-  const alpha = await make('alpha');
-  const bravo = await make('bravo');
-  await alpha.ledger.append(LINE, 'alpha', 'line.created', {
-    kind: 'hotline',
-    title: TITLE,
-    members: MEMBERS,
-  });
-  return { clock, alpha, bravo };
-}
-
-function post(node: TestNode, text: string): Promise<StoredEvent> {
-  return node.ledger.append(LINE, `officer@${node.id}`, 'message.posted', {
-    text,
-    precedence: 'ROUTINE',
-    deadline: isoTime(T0 + 6 * 3_600_000),
-  });
-}
-
-/** Sends to `to` the events of `from`'s own origin it lacks; returns when they arrived. */
-async function sync(from: TestNode, to: TestNode): Promise<string> {
-  const held = to.ledger.heldSeq(LINE, from.id);
-  const latest = from.ledger.heldSeq(LINE, from.id);
-  const events: LiaisonEvent[] = (await from.store.eventsBySeqRange(LINE, from.id, held + 1, latest)).map(
-    (s) => s.event,
-  );
-  const result = await to.ledger.receive(events, from.id);
-  assert.deepEqual(result.rejected, []);
-  return result.receivedAt;
-}
-
-/** bravo's own heads.recorded events. */
-async function recordedAt(node: TestNode): Promise<LiaisonEvent[]> {
-  return (await node.store.eventsSince(0, 1000, [LINE]))
-    .map((s) => s.event)
-    .filter((e) => e.origin === node.id && e.type === 'heads.recorded');
-}
-
-function recorderOf(node: TestNode): HeadsRecorder {
+function recorderOf(node: LedgerNode): HeadsRecorder {
   return new HeadsRecorder({ ledger: node.ledger, store: node.store, logger: silentLogger });
+}
+
+/** The pair after bravo received alpha's genesis and one message, with a recorder at bravo. */
+async function oneMessageAtBravo() {
+  const pair = await makeLedgerPair();
+  await post(pair.alpha, 'one');
+  await sync(pair.alpha, pair.bravo);
+  return { ...pair, atBravo: recorderOf(pair.bravo) };
 }
 
 describe('HeadsRecorder [FED3]', () => {
   it('[FED3] after events arrive, tick appends one heads.recorded with the heads and the arrival runs', async () => {
-    const { clock, alpha, bravo } = await makePair();
+    const { clock, alpha, bravo } = await makeLedgerPair();
     await post(alpha, 'one');
     clock.advance(1_500);
     const firstArrival = await sync(alpha, bravo);
@@ -134,12 +77,9 @@ describe('HeadsRecorder [FED3]', () => {
   });
 
   it('[FED3] a second tick with nothing new appends nothing', async () => {
-    const { alpha, bravo } = await makePair();
-    await post(alpha, 'one');
-    await sync(alpha, bravo);
-    const recorder = recorderOf(bravo);
-    await recorder.tick();
-    await recorder.tick();
+    const { bravo, atBravo } = await oneMessageAtBravo();
+    await atBravo.tick();
+    await atBravo.tick();
     assert.equal((await recordedAt(bravo)).length, 1);
     // A new recorder (a restart) picks up from the cursor kept in the store.
     await recorderOf(bravo).tick();
@@ -147,10 +87,7 @@ describe('HeadsRecorder [FED3]', () => {
   });
 
   it('[FED3] only events other than heads.recorded trigger a new one', async () => {
-    const { clock, alpha, bravo } = await makePair();
-    await post(alpha, 'one');
-    await sync(alpha, bravo);
-    const atBravo = recorderOf(bravo);
+    const { clock, alpha, bravo, atBravo } = await oneMessageAtBravo();
     await atBravo.tick();
     assert.equal((await recordedAt(bravo)).length, 1);
 
@@ -178,16 +115,13 @@ describe('HeadsRecorder [FED3]', () => {
   });
 
   it('[FED3] concurrent ticks share one run: one heads.recorded', async () => {
-    const { alpha, bravo } = await makePair();
-    await post(alpha, 'one');
-    await sync(alpha, bravo);
-    const recorder = recorderOf(bravo);
-    await Promise.all([recorder.tick(), recorder.tick(), recorder.tick()]);
+    const { bravo, atBravo } = await oneMessageAtBravo();
+    await Promise.all([atBravo.tick(), atBravo.tick(), atBravo.tick()]);
     assert.equal((await recordedAt(bravo)).length, 1);
   });
 
   it('[FED3] own events and local lines never trigger one', async () => {
-    const { alpha } = await makePair();
+    const { alpha } = await makeLedgerPair();
     await alpha.ledger.addLine({
       id: 'local-alpha',
       kind: 'local',

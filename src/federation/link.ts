@@ -42,6 +42,11 @@ export interface LinkContext {
   logger: Logger;
   /** The public key of a paired node, or undefined for a stranger. */
   peerKey(nodeId: string): string | undefined;
+  /**
+   * The TLS certificate fingerprint pinned from a paired node's card (FED2); undefined when the
+   * link runs without TLS (tests of the protocol alone).
+   */
+  peerCertificate(nodeId: string): string | null | undefined;
   /** Line ids shared by this node and the peer. */
   sharedLines(peer: string): string[];
 }
@@ -61,7 +66,13 @@ type Phase = 'hello' | 'proof' | 'open' | 'closed';
 export class Link {
   /** The node that dialed this connection (decides which of two duplicates survives). */
   readonly dialer: string;
+  private readonly certificateFingerprint: string | null;
+  readonly expectedPeer: string | null;
   peerId: string | null = null;
+  /** The node the other end claimed to be in its hello, even when it was then refused. */
+  claimedPeer: string | null = null;
+  /** Why this link was refused, by this node or by the peer (FED2, FED10): shown to the admin. */
+  refusal: { code: string; message: string; byPeer: boolean } | null = null;
   rttMs: number | null = null;
   offsetMs: number | null = null;
   lastHeardAt: number;
@@ -85,9 +96,17 @@ export class Link {
     private readonly socket: WebSocket,
     private readonly context: LinkContext,
     private readonly events: LinkEvents,
-    options: { dialer: string },
+    options: {
+      dialer: string;
+      /** SHA-256 fingerprint of the certificate the other end presented over TLS (FED2). */
+      certificateFingerprint: string | null;
+      /** For a link this node dialed: the peer it meant to reach. */
+      expectedPeer?: string;
+    },
   ) {
     this.dialer = options.dialer;
+    this.certificateFingerprint = options.certificateFingerprint;
+    this.expectedPeer = options.expectedPeer ?? null;
     this.lastHeardAt = context.clock.now();
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     socket.on('close', (code, reason) => this.onClose(`${code} ${reason.toString()}`.trim()));
@@ -119,6 +138,7 @@ export class Link {
   /** Closes the connection with a protocol close code. */
   close(reason: CloseReason, message: string = reason): void {
     if (this.phase === 'closed') return;
+    if (reason !== 'duplicate-connection') this.refusal ??= { code: reason, message, byPeer: false };
     try {
       this.send({ t: 'error', code: reason, message });
       this.socket.close(CLOSE_CODES[reason], reason);
@@ -161,6 +181,9 @@ export class Link {
         return;
       }
       case 'error':
+        if (frame.code !== 'duplicate-connection') {
+          this.refusal = { code: frame.code, message: frame.message, byPeer: true };
+        }
         this.context.logger.warn(
           { peer: this.peerId, code: frame.code, reason: frame.message },
           'peer closed the link',
@@ -190,9 +213,29 @@ export class Link {
       );
       return;
     }
+    this.claimedPeer = frame.node;
+    if (this.expectedPeer && frame.node !== this.expectedPeer) {
+      this.close('unknown-node', `dialed ${this.expectedPeer} but ${frame.node} answered`);
+      return;
+    }
     const key = this.context.peerKey(frame.node);
     if (!key || frame.node === this.context.selfId) {
       this.close('unknown-node', `node ${frame.node} is not paired here`);
+      return;
+    }
+    const pinned = this.context.peerCertificate(frame.node);
+    if (pinned === null) {
+      this.close(
+        'bad-certificate',
+        `no TLS certificate is pinned for ${frame.node}: import its current card`,
+      );
+      return;
+    }
+    if (pinned !== undefined && pinned !== this.certificateFingerprint) {
+      this.close(
+        'bad-certificate',
+        `the TLS certificate of ${frame.node} does not match the fingerprint of its card`,
+      );
       return;
     }
     this.peerId = frame.node;

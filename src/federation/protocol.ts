@@ -8,7 +8,8 @@
  *
  * Close codes (fatal, not retried until the next dial):
  *   4000 incompatible-protocol · 4001 unknown-node · 4002 bad-proof · 4003 protocol-error
- *   4004 duplicate-connection · 4005 flooding · 4006 heartbeat-timeout · 1009 frame too big
+ *   4004 duplicate-connection · 4005 flooding · 4006 heartbeat-timeout · 4007 bad-certificate
+ *   1009 frame too big
  */
 import { z } from 'zod';
 
@@ -33,6 +34,7 @@ export const CLOSE_CODES = {
   'duplicate-connection': 4004,
   flooding: 4005,
   'heartbeat-timeout': 4006,
+  'bad-certificate': 4007,
 } as const;
 export type CloseReason = keyof typeof CLOSE_CODES;
 

@@ -5,25 +5,28 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { isoTime, ManualClock } from '../core/clock.ts';
-import { generateKeyPair, Signer } from '../core/sign.ts';
+import { isoTime } from '../core/clock.ts';
 import { PRECEDENCES, type Precedence } from '../core/types.ts';
-import { silentLogger } from '../node/init.ts';
-import { Ledger } from '../record/ledger.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
-import type { MessageRow, Store } from '../store/types.ts';
+import {
+  closeStores,
+  eventsOf,
+  type LedgerNode,
+  LINE,
+  MEMBERS,
+  makeLedgerPair,
+  T0,
+} from '../record/testLedgers.ts';
+import type { MessageRow } from '../store/types.ts';
 import { Hotline, type MessageView, messageView } from './messages.ts';
 
-const T0 = Date.UTC(2025, 2, 1, 8, 0, 0);
 const at = (seconds: number): string => isoTime(T0 + seconds * 1000);
 const DEADLINE_S = 600;
-const PAIR = ['alpha', 'bravo'];
 const TRIO = ['alpha', 'bravo', 'charlie'];
 
 function row(fields: Partial<MessageRow> = {}): MessageRow {
   return {
     id: 'm1',
-    line: 'hotline-alpha-bravo',
+    line: LINE,
     origin: 'alpha',
     seq: 2,
     author: 'officer@alpha',
@@ -40,6 +43,14 @@ function row(fields: Partial<MessageRow> = {}): MessageRow {
 }
 
 type Expect = Pick<MessageView, 'state' | 'deliveredAt' | 'deliveredTo' | 'overdueAt'>;
+
+/** bravo has held the message since 2 s. */
+const HELD_BY_BRAVO = { bravo: at(2) };
+
+/** The view of a message bravo has held since 2 s: in `state`, overdue from `overdueAt` if set. */
+function heldByBravo(state: Expect['state'], overdueAt: string | null = null): Expect {
+  return { state, deliveredAt: at(2), deliveredTo: HELD_BY_BRAVO, overdueAt };
+}
 
 describe('messageView [HOT3]', () => {
   const cases: {
@@ -61,14 +72,14 @@ describe('messageView [HOT3]', () => {
     },
     {
       what: 'delivered: every other member holds it',
-      deliveries: { bravo: at(2) },
-      expect: { state: 'delivered', deliveredAt: at(2), deliveredTo: { bravo: at(2) }, overdueAt: null },
+      deliveries: HELD_BY_BRAVO,
+      expect: heldByBravo('delivered'),
     },
     {
       what: 'sent, not delivered: on a 3-member line only one of the two others holds it',
       members: TRIO,
-      deliveries: { bravo: at(2) },
-      expect: { state: 'sent', deliveredAt: null, deliveredTo: { bravo: at(2) }, overdueAt: null },
+      deliveries: HELD_BY_BRAVO,
+      expect: { state: 'sent', deliveredAt: null, deliveredTo: HELD_BY_BRAVO, overdueAt: null },
     },
     {
       what: 'delivered on a 3-member line once both others hold it; deliveredAt is the latest',
@@ -84,44 +95,34 @@ describe('messageView [HOT3]', () => {
     {
       what: 'seen: opened by a person at the peer',
       row: { seenAt: at(10), seenBy: 'officer@bravo' },
-      deliveries: { bravo: at(2) },
-      expect: { state: 'seen', deliveredAt: at(2), deliveredTo: { bravo: at(2) }, overdueAt: null },
+      deliveries: HELD_BY_BRAVO,
+      expect: heldByBravo('seen'),
     },
     {
       what: 'acknowledged',
       row: { seenAt: at(10), ackedAt: at(20), ackedBy: 'officer@bravo' },
-      deliveries: { bravo: at(2) },
+      deliveries: HELD_BY_BRAVO,
       nowS: DEADLINE_S + 60,
-      expect: { state: 'acknowledged', deliveredAt: at(2), deliveredTo: { bravo: at(2) }, overdueAt: null },
+      expect: heldByBravo('acknowledged'),
     },
     {
       what: 'not overdue at the deadline itself',
-      deliveries: { bravo: at(2) },
+      deliveries: HELD_BY_BRAVO,
       nowS: DEADLINE_S,
-      expect: { state: 'delivered', deliveredAt: at(2), deliveredTo: { bravo: at(2) }, overdueAt: null },
+      expect: heldByBravo('delivered'),
     },
     {
       what: 'overdue once now is past the deadline without acknowledgement; deliveredAt stays set',
-      deliveries: { bravo: at(2) },
+      deliveries: HELD_BY_BRAVO,
       nowS: DEADLINE_S + 1,
-      expect: {
-        state: 'overdue',
-        deliveredAt: at(2),
-        deliveredTo: { bravo: at(2) },
-        overdueAt: at(DEADLINE_S),
-      },
+      expect: heldByBravo('overdue', at(DEADLINE_S)),
     },
     {
       what: 'overdue wins over seen',
       row: { seenAt: at(10), seenBy: 'officer@bravo' },
-      deliveries: { bravo: at(2) },
+      deliveries: HELD_BY_BRAVO,
       nowS: DEADLINE_S + 1,
-      expect: {
-        state: 'overdue',
-        deliveredAt: at(2),
-        deliveredTo: { bravo: at(2) },
-        overdueAt: at(DEADLINE_S),
-      },
+      expect: heldByBravo('overdue', at(DEADLINE_S)),
     },
     {
       what: 'overdue without delivery (a technical fault past its deadline)',
@@ -131,29 +132,19 @@ describe('messageView [HOT3]', () => {
     {
       what: 'overdue recorded by the projection is kept even before the deadline by this clock',
       row: { overdueAt: at(DEADLINE_S) },
-      deliveries: { bravo: at(2) },
+      deliveries: HELD_BY_BRAVO,
       nowS: DEADLINE_S - 5,
-      expect: {
-        state: 'overdue',
-        deliveredAt: at(2),
-        deliveredTo: { bravo: at(2) },
-        overdueAt: at(DEADLINE_S),
-      },
+      expect: heldByBravo('overdue', at(DEADLINE_S)),
     },
     {
       what: 'acknowledged wins over overdue; a late acknowledgement keeps overdueAt',
       row: { overdueAt: at(DEADLINE_S), ackedAt: at(DEADLINE_S + 30), ackedBy: 'supervisor@bravo' },
-      deliveries: { bravo: at(2) },
+      deliveries: HELD_BY_BRAVO,
       nowS: DEADLINE_S + 60,
-      expect: {
-        state: 'acknowledged',
-        deliveredAt: at(2),
-        deliveredTo: { bravo: at(2) },
-        overdueAt: at(DEADLINE_S),
-      },
+      expect: heldByBravo('acknowledged', at(DEADLINE_S)),
     },
   ];
-  for (const { what, row: fields, deliveries = {}, members = PAIR, nowS = 30, expect } of cases) {
+  for (const { what, row: fields, deliveries = {}, members = MEMBERS, nowS = 30, expect } of cases) {
     it(`[HOT3] ${what}`, () => {
       const view = messageView(row(fields), deliveries, members, T0 + nowS * 1000);
       assert.deepEqual(
@@ -175,8 +166,6 @@ describe('messageView [HOT3]', () => {
   });
 });
 
-const LINE = 'hotline-alpha-bravo';
-const TITLE = 'Alpha ⇄ Bravo';
 const DEADLINES: Record<Precedence, number> = {
   FLASH: 10_000,
   IMMEDIATE: 30_000,
@@ -184,34 +173,16 @@ const DEADLINES: Record<Precedence, number> = {
   ROUTINE: 6 * 3_600_000,
 };
 
-const openStores: Store[] = [];
-afterEach(async () => {
-  for (const store of openStores.splice(0)) await store.close();
-});
+afterEach(closeStores);
 
+/** The ledger pair, each node with its Hotline on the pair's clock. */
 async function makePair() {
-  const clock = new ManualClock(T0);
-  const keys = { alpha: generateKeyPair(), bravo: generateKeyPair() };
-  const make = async (id: 'alpha' | 'bravo') => {
-    const store = await openSqliteStore(':memory:', { clock });
-    openStores.push(store);
-    const ledger = new Ledger({
-      store,
-      signer: new Signer(keys[id].privateKey),
-      selfId: id,
-      clock,
-      logger: silentLogger,
-    });
-    await ledger.open();
-    ledger.setNodeKey('alpha', keys.alpha.publicKey);
-    ledger.setNodeKey('bravo', keys.bravo.publicKey);
-    await ledger.addLine({ id: LINE, kind: 'hotline', title: TITLE, members: PAIR, createdAt: isoTime(T0) });
-    return { store, ledger, hotline: new Hotline(ledger, store, DEADLINES, clock) };
-  };
-  const alpha = await make('alpha');
-  const bravo = await make('bravo');
-  await alpha.ledger.append(LINE, 'alpha', 'line.created', { kind: 'hotline', title: TITLE, members: PAIR });
-  return { clock, alpha, bravo };
+  const { clock, alpha, bravo } = await makeLedgerPair();
+  const withHotline = (node: LedgerNode) => ({
+    ...node,
+    hotline: new Hotline(node.ledger, node.store, DEADLINES, clock),
+  });
+  return { clock, alpha: withHotline(alpha), bravo: withHotline(bravo) };
 }
 
 describe('Hotline', () => {
@@ -247,7 +218,7 @@ describe('Hotline', () => {
     assert.equal((await alpha.hotline.view(event.id))?.state, 'sent');
 
     clock.advance(2_000);
-    const sent = (await alpha.store.eventsSince(0, 100, [LINE])).map((s) => s.event);
+    const sent = await eventsOf(alpha);
     const result = await bravo.ledger.receive(sent, 'alpha');
     // bravo holds it; alpha learns so from the receipt (FED3).
     await alpha.ledger.recordDeliveries([

@@ -9,7 +9,7 @@
 import type { Clock } from '../core/clock.ts';
 import { isoTime } from '../core/clock.ts';
 import type { MessageState, Precedence } from '../core/types.ts';
-import type { Ledger } from '../record/ledger.ts';
+import { type Ledger, RecordError } from '../record/ledger.ts';
 import type { LineRecord, MessageRow, Store, StoredEvent } from '../store/types.ts';
 
 /** A message's state as `GET /api/v1/messages/:id` and the stream show it. */
@@ -86,6 +86,46 @@ export class Hotline {
       precedence: input.precedence,
       deadline,
     });
+  }
+
+  /**
+   * Acknowledges a peer's message (HOT3): a `message.acknowledged` event on its line, by a
+   * person at a receiving node, with an optional reply. Refuses the sender's own node and a
+   * second acknowledgement.
+   */
+  async acknowledge(id: string, author: string, text: string | undefined): Promise<StoredEvent> {
+    const row = await this.requireMessage(id);
+    if (row.origin === this.ledger.selfId) {
+      throw new RecordError(
+        'own-message',
+        'a message is acknowledged by the desk that received it, not by its sender',
+      );
+    }
+    if (row.ackedAt) {
+      throw new RecordError(
+        'already-acknowledged',
+        `acknowledged already by ${row.ackedBy} at ${row.ackedAt}`,
+      );
+    }
+    const body: { message: string; text?: string } = { message: id };
+    if (text) body.text = text;
+    return this.ledger.append(row.line, author, 'message.acknowledged', body);
+  }
+
+  /**
+   * Records that a person at this node opened a peer's message (HOT3 "seen"); a no-op (null)
+   * for the node's own messages and for a message this node has already marked seen.
+   */
+  async markSeen(id: string, author: string): Promise<StoredEvent | null> {
+    const row = await this.requireMessage(id);
+    if (row.origin === this.ledger.selfId || row.seenAt || row.ackedAt) return null;
+    return this.ledger.append(row.line, author, 'message.seen', { message: id });
+  }
+
+  private async requireMessage(id: string): Promise<MessageRow> {
+    const row = await this.store.getMessage(id);
+    if (!row) throw new RecordError('unknown-message', `there is no message ${id}`);
+    return row;
   }
 
   /** The state of one message, or null when no such message is held. */

@@ -1,15 +1,23 @@
 /**
- * A node's folder: `config.json`, `node.key` (its Ed25519 seed, mode 0600), `liaison.db`
- * (SQLite), `admin.token` (lets the CLI act through the running node) and `liaison.pid`.
+ * A node's folder: `config.json`, `node.key` (its Ed25519 signing seed, mode 0600), `tls.key`
+ * and `tls.crt` (its federation TLS identity, FED2), `liaison.db` (SQLite, unless
+ * `DATABASE_URL` points at PostgreSQL), `admin.token` (lets the CLI act through the running
+ * node) and `liaison.pid`.
  * Light on imports, so CLI commands that only read a folder start fast.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Signer } from '../core/sign.ts';
+import {
+  certificateFingerprint,
+  createTlsIdentity,
+  isMatchingPair,
+  type TlsIdentity,
+} from '../federation/certificate.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
-import { ConfigError, type NodeConfig } from './config.ts';
+import { ConfigError, loadConfig, type NodeConfig } from './config.ts';
 import { makeCard } from './pairing.ts';
 
 /** Where the built console lives (web/dist in the repository). */
@@ -25,6 +33,35 @@ export function adminTokenPath(dataDir: string): string {
   return join(dataDir, 'admin.token');
 }
 
+export function tlsKeyPath(dataDir: string): string {
+  return join(dataDir, 'tls.key');
+}
+export function tlsCertificatePath(dataDir: string): string {
+  return join(dataDir, 'tls.crt');
+}
+
+/** Writes a new TLS key and self-signed certificate for the node (at `liaison init`). */
+export function createTlsFiles(dataDir: string, nodeId: string): TlsIdentity {
+  const identity = createTlsIdentity(nodeId);
+  writeFileSync(tlsKeyPath(dataDir), identity.keyPem, { mode: 0o600 });
+  writeFileSync(tlsCertificatePath(dataDir), identity.certPem);
+  return identity;
+}
+
+/**
+ * Reads the node's TLS identity (FED2). A folder made before TLS gets one now; its peers must
+ * then import its new card, since they pin the certificate's fingerprint.
+ */
+export function loadTlsIdentity(dataDir: string, nodeId: string): TlsIdentity {
+  const keyFile = tlsKeyPath(dataDir);
+  const certFile = tlsCertificatePath(dataDir);
+  if (!existsSync(keyFile) || !existsSync(certFile)) return createTlsFiles(dataDir, nodeId);
+  const keyPem = readFileSync(keyFile, 'utf8');
+  const certPem = readFileSync(certFile, 'utf8');
+  if (!isMatchingPair(keyPem, certPem)) throw new ConfigError(`${certFile} does not belong to ${keyFile}`);
+  return { keyPem, certPem, fingerprint: certificateFingerprint(certPem) };
+}
+
 /** Reads the node's signing key. */
 export function loadSigner(dataDir: string): Signer {
   const path = keyPath(dataDir);
@@ -32,13 +69,29 @@ export function loadSigner(dataDir: string): Signer {
   return new Signer(readFileSync(path, 'utf8').trim());
 }
 
-/** Opens the node's store (SQLite in its folder). */
-export function openStore(dataDir: string): Promise<Store> {
-  return openSqliteStore(databasePath(dataDir));
+/**
+ * Opens the node's store (STO1): PostgreSQL when the `DATABASE_URL` environment variable is set,
+ * in the schema `LIAISON_DB_SCHEMA` or, by default, the node's id; else SQLite in its folder.
+ */
+export async function openStore(dataDir: string): Promise<Store> {
+  const url = process.env.DATABASE_URL;
+  if (url === undefined || url === '') return openSqliteStore(databasePath(dataDir));
+  const schema = process.env.LIAISON_DB_SCHEMA || loadConfig(dataDir).nodeId;
+  // Loaded only here: commands on an SQLite node never load the pg driver.
+  const { openPostgresStore } = await import('../store/postgres.ts');
+  return openPostgresStore(url, { schema });
 }
 
-/** This node's signed card (FED1). */
-export function nodeCard(config: NodeConfig, signer: Signer): string {
+/** This node's signed card (FED1), read from its folder. */
+export function nodeCard(dataDir: string): string {
+  const config = loadConfig(dataDir, {});
+  const signer = loadSigner(dataDir);
+  const tls = loadTlsIdentity(dataDir, config.nodeId);
+  return cardText(config, signer, tls.fingerprint);
+}
+
+/** The card of a node as JSON text. */
+export function cardText(config: NodeConfig, signer: Signer, tlsFingerprint: string): string {
   const card = makeCard(
     {
       nodeId: config.nodeId,
@@ -46,6 +99,7 @@ export function nodeCard(config: NodeConfig, signer: Signer): string {
       url: config.publicUrl,
       federationUrl: config.federationUrl,
       publicKey: signer.publicKey,
+      tlsFingerprint,
     },
     signer,
   );

@@ -10,7 +10,7 @@ import { hashPassword } from '../server/passwords.ts';
 import { newTotpSecret, otpauthUri } from '../server/totp.ts';
 import type { Store } from '../store/types.ts';
 import { ConfigError, configPath, type NodeConfig, writeConfig } from './config.ts';
-import { keyPath, openStore } from './folder.ts';
+import { createTlsFiles, keyPath, openStore } from './folder.ts';
 
 export interface InitOptions {
   dataDir: string;
@@ -39,7 +39,7 @@ export async function initNode(options: InitOptions): Promise<NodeConfig> {
     httpPort: options.httpPort,
     federationPort,
     publicUrl: options.publicUrl ?? `http://${host}:${options.httpPort}`,
-    federationUrl: options.federationUrl ?? `ws://${host}:${federationPort}`,
+    federationUrl: options.federationUrl ?? `wss://${host}:${federationPort}`,
     ackDeadlines: '',
     logLevel: 'info',
     headsIntervalMs: 1000,
@@ -47,6 +47,7 @@ export async function initNode(options: InitOptions): Promise<NodeConfig> {
   const keys = generateKeyPair();
   writeFileSync(keyPath(options.dataDir), `${keys.privateKey}\n`, { mode: 0o600 });
   writeConfig(options.dataDir, config);
+  const tls = createTlsFiles(options.dataDir, config.nodeId);
   const store = await openStore(options.dataDir);
   try {
     await store.putNode({
@@ -57,6 +58,7 @@ export async function initNode(options: InitOptions): Promise<NodeConfig> {
       publicKey: keys.publicKey,
       isSelf: true,
       addedAt: isoTime(systemClock.now()),
+      tlsFingerprint: tls.fingerprint,
     });
     const localLine = `local-${config.nodeId}`;
     const ledger = new Ledger({

@@ -17,7 +17,7 @@ import { Sessions } from '../server/sessions.ts';
 import { StreamHub } from '../server/stream.ts';
 import type { Store } from '../store/types.ts';
 import { ConfigError, loadConfig, type NodeConfig, parseDeadlines } from './config.ts';
-import { adminTokenPath, CONSOLE_DIR, loadSigner, openStore } from './folder.ts';
+import { adminTokenPath, CONSOLE_DIR, loadSigner, loadTlsIdentity, openStore } from './folder.ts';
 import { importCard, parseCard } from './pairing.ts';
 import { acquirePidFile, releasePidFile } from './pidfile.ts';
 
@@ -84,6 +84,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       listenPort: config.federationPort,
       peers: () => peers,
       peerKey: (nodeId) => peers.find((p) => p.nodeId === nodeId)?.publicKey,
+      peerCertificate: (nodeId) => peers.find((p) => p.nodeId === nodeId)?.tlsFingerprint ?? null,
+      tls: loadTlsIdentity(dataDir, config.nodeId),
       sharedLines: (peer) =>
         ledger
           .listLines()
@@ -93,6 +95,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
 
     // Delivery latency (for /metrics): from an own event's timestamp to the receipt naming it,
     // both read on this node's clock, so peer clock skew does not enter the figure.
+    federation.onRefusal((_peer, code) => metrics.linkRefusals.inc({ reason: code }));
     const latestReceipted = new Map<string, number>();
     federation.onReceipt((peer, receipt) => {
       const now = clock.now();

@@ -6,14 +6,11 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { isoTime, ManualClock } from '../core/clock.ts';
 import { fingerprint, generateKeyPair, Signer } from '../core/sign.ts';
-import { Ledger } from '../record/ledger.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
-import type { Store } from '../store/types.ts';
-import { silentLogger } from './init.ts';
+import { closeStores, openLedgerNode, T0 } from '../record/testLedgers.ts';
 import { type Card, CardError, hotlineId, importCard, makeCard, parseCard, safetyCode } from './pairing.ts';
 
-const T0 = Date.UTC(2025, 2, 1, 8, 0, 0);
 const NOW = isoTime(T0);
+const FINGERPRINT = `${'0A:'.repeat(31)}0B`;
 
 function signerOf(): Signer {
   return new Signer(generateKeyPair().privateKey);
@@ -25,8 +22,9 @@ function cardOf(nodeId: string, signer: Signer, name = `${nodeId} ministry`): Ca
       nodeId,
       name,
       url: `http://${nodeId}.example:7801`,
-      federationUrl: `ws://${nodeId}.example:7901`,
+      federationUrl: `wss://${nodeId}.example:7901`,
       publicKey: signer.publicKey,
+      tlsFingerprint: FINGERPRINT,
     },
     signer,
   );
@@ -69,8 +67,9 @@ describe('cards [FED1]', () => {
         nodeId: 'alpha',
         name: 'alpha',
         url: 'http://a.example',
-        federationUrl: 'ws://a.example',
+        federationUrl: 'wss://a.example',
         publicKey: alpha.publicKey,
+        tlsFingerprint: FINGERPRINT,
       },
       mallory,
     );
@@ -120,28 +119,32 @@ describe('hotlineId [HOT1]', () => {
 });
 
 describe('importCard [FED1][HOT1]', () => {
-  const openStores: Store[] = [];
-  afterEach(async () => {
-    for (const store of openStores.splice(0)) await store.close();
-  });
+  afterEach(closeStores);
 
+  /** A node on its own clock, with its card; it knows no peer and no line yet. */
   async function makeNode(nodeId: string) {
-    const clock = new ManualClock(T0);
-    const signer = signerOf();
-    const store = await openSqliteStore(':memory:', { clock });
-    openStores.push(store);
-    const ledger = new Ledger({ store, signer, selfId: nodeId, clock, logger: silentLogger });
-    await ledger.open();
-    const self = { nodeId, name: `${nodeId} ministry`, publicKey: signer.publicKey };
-    return { self, signer, store, ledger, card: cardOf(nodeId, signer) };
+    const node = await openLedgerNode(nodeId, new ManualClock(T0));
+    const self = { nodeId, name: `${nodeId} ministry`, publicKey: node.signer.publicKey };
+    return { ...node, self, card: cardOf(nodeId, node.signer) };
+  }
+
+  type TestNode = Awaited<ReturnType<typeof makeNode>>;
+
+  /** Two unpaired nodes, made one after the other. */
+  async function makeNodes(first: string, second: string): Promise<[TestNode, TestNode]> {
+    return [await makeNode(first), await makeNode(second)];
+  }
+
+  /** `node` imports `card`, as its console would at `at`. */
+  function importInto(node: TestNode, card: Card, at = NOW) {
+    return importCard(card, node.self, node.store, node.ledger, at);
   }
 
   it('[HOT1] both sides create the hotline with sorted members; the smaller id writes the genesis', async () => {
-    const alpha = await makeNode('alpha');
-    const bravo = await makeNode('bravo');
+    const [alpha, bravo] = await makeNodes('alpha', 'bravo');
 
     // bravo imports first: it makes the line but must wait for alpha's genesis.
-    const atBravo = await importCard(alpha.card, bravo.self, bravo.store, bravo.ledger, NOW);
+    const atBravo = await importInto(bravo, alpha.card);
     assert.equal(atBravo.line.id, 'hotline-alpha-bravo');
     assert.deepEqual(atBravo.line.members, ['alpha', 'bravo']);
     assert.equal(atBravo.line.kind, 'hotline');
@@ -154,7 +157,7 @@ describe('importCard [FED1][HOT1]', () => {
     assert.equal(peer?.isSelf, false);
     assert.equal(peer?.url, alpha.card.url);
 
-    const atAlpha = await importCard(bravo.card, alpha.self, alpha.store, alpha.ledger, NOW);
+    const atAlpha = await importInto(alpha, bravo.card);
     assert.deepEqual(atAlpha.line, atBravo.line);
     assert.ok(alpha.ledger.isReady(atAlpha.line.id));
     const genesis = await alpha.store.getEventBySeq(atAlpha.line.id, 'alpha', 1);
@@ -178,19 +181,17 @@ describe('importCard [FED1][HOT1]', () => {
   });
 
   it('[HOT1] members are sorted whichever side imports: zulu importing alpha waits for alpha', async () => {
-    const zulu = await makeNode('zulu');
-    const alpha = await makeNode('alpha');
-    const result = await importCard(alpha.card, zulu.self, zulu.store, zulu.ledger, NOW);
+    const [zulu, alpha] = await makeNodes('zulu', 'alpha');
+    const result = await importInto(zulu, alpha.card);
     assert.equal(result.line.id, 'hotline-alpha-zulu');
     assert.deepEqual(result.line.members, ['alpha', 'zulu']);
     assert.equal(await zulu.store.countEvents(), 0);
   });
 
   it('[FED1] importing the same card again is not new and writes no second genesis', async () => {
-    const alpha = await makeNode('alpha');
-    const bravo = await makeNode('bravo');
-    const first = await importCard(bravo.card, alpha.self, alpha.store, alpha.ledger, NOW);
-    const again = await importCard(bravo.card, alpha.self, alpha.store, alpha.ledger, isoTime(T0 + 60_000));
+    const [alpha, bravo] = await makeNodes('alpha', 'bravo');
+    const first = await importInto(alpha, bravo.card);
+    const again = await importInto(alpha, bravo.card, isoTime(T0 + 60_000));
     assert.equal(again.isNew, false);
     assert.deepEqual(again.line, first.line);
     assert.equal(await alpha.store.countEvents(), 1);
@@ -198,23 +199,16 @@ describe('importCard [FED1][HOT1]', () => {
   });
 
   it('[FED1] a card of a known node with another key is refused', async () => {
-    const alpha = await makeNode('alpha');
-    const bravo = await makeNode('bravo');
-    await importCard(bravo.card, alpha.self, alpha.store, alpha.ledger, NOW);
+    const [alpha, bravo] = await makeNodes('alpha', 'bravo');
+    await importInto(alpha, bravo.card);
     const impostor = cardOf('bravo', signerOf());
-    await assert.rejects(
-      importCard(impostor, alpha.self, alpha.store, alpha.ledger, NOW),
-      cardError(/already paired with another key/),
-    );
+    await assert.rejects(importInto(alpha, impostor), cardError(/already paired with another key/));
     assert.equal((await alpha.store.getNode('bravo'))?.publicKey, bravo.signer.publicKey);
   });
 
   it("[FED1] this node's own card is refused", async () => {
     const alpha = await makeNode('alpha');
-    await assert.rejects(
-      importCard(alpha.card, alpha.self, alpha.store, alpha.ledger, NOW),
-      cardError(/card of this node/),
-    );
+    await assert.rejects(importInto(alpha, alpha.card), cardError(/card of this node/));
     assert.deepEqual(await alpha.store.listLines(), []);
   });
 });

@@ -23,6 +23,8 @@ const cardBody = z
     url: z.string().url(),
     federationUrl: z.string().url(),
     publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    /** SHA-256 of the node's federation TLS certificate, pinned by its peers (FED2). */
+    tlsFingerprint: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint as AA:BB:…'),
   })
   .strict();
 
@@ -121,6 +123,7 @@ export async function importCard(
     publicKey: card.publicKey,
     isSelf: false,
     addedAt: known?.addedAt ?? nowIso,
+    tlsFingerprint: card.tlsFingerprint,
   };
   await store.putNode(peer);
   ledger.setNodeKey(peer.nodeId, peer.publicKey);

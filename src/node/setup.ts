@@ -42,8 +42,11 @@ export async function importOffline(toDir: string, fromDir: string): Promise<str
   const signer = loadSigner(toDir);
   const store = await openStore(toDir);
   try {
-    const card = parseCard(nodeCard(loadConfig(fromDir, {}), loadSigner(fromDir)));
-    if (await store.getNode(card.nodeId)) return safetyCode(signer.publicKey, card.publicKey);
+    const card = parseCard(nodeCard(fromDir));
+    const known = await store.getNode(card.nodeId);
+    if (known && known.tlsFingerprint === card.tlsFingerprint && known.federationUrl === card.federationUrl) {
+      return safetyCode(signer.publicKey, card.publicKey);
+    }
     const ledger = new Ledger({
       store,
       signer,

@@ -6,99 +6,34 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { isoTime, ManualClock } from '../core/clock.ts';
 import { verifyExport } from '../core/exportFormat.ts';
-import { generateKeyPair, Signer } from '../core/sign.ts';
 import type { LiaisonEvent } from '../core/types.ts';
 import { HeadsRecorder } from '../federation/headsRecorder.ts';
 import { silentLogger } from '../node/init.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
-import type { Store, StoredEvent } from '../store/types.ts';
-import { exportLines, rebuildProjections } from './export.ts';
-import { Ledger } from './ledger.ts';
+import type { StoredEvent } from '../store/types.ts';
+import { type ExportOptions, exportLines, rebuildProjections } from './export.ts';
+import {
+  closeStores,
+  type LedgerNode,
+  type LedgerPair,
+  LINE,
+  MEMBERS,
+  makeLedgerPair,
+  openTestStore,
+  post as postOn,
+  sync,
+  T0,
+} from './testLedgers.ts';
 
-const T0 = Date.UTC(2025, 2, 1, 8, 0, 0);
-const LINE = 'hotline-alpha-bravo';
-const TITLE = 'Alpha ⇄ Bravo';
-const MEMBERS = ['alpha', 'bravo'];
-const NAMES: Record<string, string> = { alpha: 'Alpha ministry', bravo: 'Bravo ministry' };
+afterEach(closeStores);
 
-interface TestNode {
-  id: string;
-  signer: Signer;
-  store: Store;
-  ledger: Ledger;
-}
-
-const openStores: Store[] = [];
-afterEach(async () => {
-  for (const store of openStores.splice(0)) await store.close();
-});
-
-async function makePair(): Promise<{ clock: ManualClock; alpha: TestNode; bravo: TestNode }> {
-  const clock = new ManualClock(T0);
-  const keys = { alpha: generateKeyPair(), bravo: generateKeyPair() };
-  const make = async (id: 'alpha' | 'bravo'): Promise<TestNode> => {
-    const store = await openSqliteStore(':memory:', { clock });
-    openStores.push(store);
-    const signer = new Signer(keys[id].privateKey);
-    const ledger = new Ledger({ store, signer, selfId: id, clock, logger: silentLogger });
-    await ledger.open();
-    for (const node of ['alpha', 'bravo'] as const) {
-      await store.putNode({
-        nodeId: node,
-        name: NAMES[node] ?? node,
-        url: `http://${node}.test`,
-        federationUrl: `ws://${node}.test`,
-        publicKey: keys[node].publicKey,
-        isSelf: node === id,
-        addedAt: isoTime(T0),
-      });
-      ledger.setNodeKey(node, keys[node].publicKey);
-    }
-    await ledger.addLine({
-      id: LINE,
-      kind: 'hotline',
-      title: TITLE,
-      members: MEMBERS,
-      createdAt: isoTime(T0),
-    });
-    return { id, signer, store, ledger };
-  };
-  const alpha = await make('alpha');
-  const bravo = await make('bravo');
-  await alpha.ledger.append(LINE, 'alpha', 'line.created', {
-    kind: 'hotline',
-    title: TITLE,
-    members: MEMBERS,
-  });
-  return { clock, alpha, bravo };
-}
-
-function post(node: TestNode, text: string, deadlineMs = T0 + 600_000): Promise<StoredEvent> {
-  return node.ledger.append(LINE, `officer@${node.id}`, 'message.posted', {
-    text,
-    precedence: 'FLASH',
-    deadline: isoTime(deadlineMs),
-  });
-}
-
-/** Sends `from`'s events that `to` lacks. */
-async function sync(from: TestNode, to: TestNode): Promise<void> {
-  const events: LiaisonEvent[] = [];
-  for (const origin of MEMBERS) {
-    const held = to.ledger.heldSeq(LINE, origin);
-    const latest = from.ledger.heldSeq(LINE, origin);
-    if (latest > held) {
-      for (const stored of await from.store.eventsBySeqRange(LINE, origin, held + 1, latest))
-        events.push(stored.event);
-    }
-  }
-  const result = await to.ledger.receive(events, from.id);
-  assert.deepEqual(result.rejected, []);
+/** A FLASH message due ten minutes after T0. */
+function post(node: LedgerNode, text: string): Promise<StoredEvent> {
+  return postOn(node, text, { precedence: 'FLASH', deadline: isoTime(T0 + 600_000) });
 }
 
 /** A line with concurrent writing on both sides: alpha 1–4, bravo 1–3, some of them concurrent. */
-async function conversation(): Promise<{ clock: ManualClock; alpha: TestNode; bravo: TestNode }> {
-  const pair = await makePair();
+async function conversation(): Promise<LedgerPair> {
+  const pair = await makeLedgerPair({ withNodes: true });
   const { clock, alpha, bravo } = pair;
   await post(alpha, 'a2');
   await sync(alpha, bravo);
@@ -116,10 +51,16 @@ async function conversation(): Promise<{ clock: ManualClock; alpha: TestNode; br
   return pair;
 }
 
-async function collect(lines: AsyncIterable<string>): Promise<string[]> {
-  const out: string[] = [];
-  for await (const line of lines) out.push(line);
-  return out;
+/** What `exportLines` needs to export LINE from `node`. */
+function exportOf(node: LedgerNode, clock: ManualClock): ExportOptions {
+  return { store: node.store, signer: node.signer, selfId: node.id, clock, lineIds: [LINE] };
+}
+
+/** Every line of an export, without its newline. */
+async function linesOf(exported: AsyncIterable<string>): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const line of exported) lines.push(line);
+  return withoutNewlines(lines);
 }
 
 function withoutNewlines(lines: string[]): string[] {
@@ -133,17 +74,11 @@ describe('exportLines', () => {
   it('[LOG12] the export of a two-origin line verifies, with the header keys and with both cards', async () => {
     const { clock, alpha } = await conversation();
     const progress: [number, number][] = [];
-    const lines = withoutNewlines(
-      await collect(
-        exportLines({
-          store: alpha.store,
-          signer: alpha.signer,
-          selfId: 'alpha',
-          clock,
-          lineIds: [LINE],
-          onProgress: (written, total) => progress.push([written, total]),
-        }),
-      ),
+    const lines = await linesOf(
+      exportLines({
+        ...exportOf(alpha, clock),
+        onProgress: (written, total) => progress.push([written, total]),
+      }),
     );
     const events = await alpha.store.countEvents(LINE);
     assert.equal(events, 6);
@@ -169,11 +104,7 @@ describe('exportLines', () => {
 
   it('[LOG12] an export whose tail is dropped does not verify (the trailer pins the heads)', async () => {
     const { clock, alpha } = await conversation();
-    const lines = withoutNewlines(
-      await collect(
-        exportLines({ store: alpha.store, signer: alpha.signer, selfId: 'alpha', clock, lineIds: [LINE] }),
-      ),
-    );
+    const lines = await linesOf(exportLines(exportOf(alpha, clock)));
     const dropped = [...lines.slice(0, -2), ...lines.slice(-1)];
     const report = await verifyExport(dropped);
     assert.equal(report.ok, false);
@@ -182,13 +113,7 @@ describe('exportLines', () => {
 
   it('[LOG12] events arriving after the export started are left out; the export still verifies (snapshot)', async () => {
     const { clock, alpha, bravo } = await conversation();
-    const generator = exportLines({
-      store: alpha.store,
-      signer: alpha.signer,
-      selfId: 'alpha',
-      clock,
-      lineIds: [LINE],
-    });
+    const generator = exportLines(exportOf(alpha, clock));
     const header = await generator.next();
     assert.equal(header.done, false);
 
@@ -215,12 +140,8 @@ describe('exportLines', () => {
   });
 
   it('[LOG12] an export of no lines (a node not yet paired) verifies: the header lists the signer', async () => {
-    const { clock, alpha } = await makePair();
-    const lines = withoutNewlines(
-      await collect(
-        exportLines({ store: alpha.store, signer: alpha.signer, selfId: 'alpha', clock, lineIds: [] }),
-      ),
-    );
+    const { clock, alpha } = await makeLedgerPair({ withNodes: true });
+    const lines = await linesOf(exportLines({ ...exportOf(alpha, clock), lineIds: [] }));
     assert.equal(lines.length, 2);
     const report = await verifyExport(lines);
     assert.equal(report.ok, true, report.error?.message);
@@ -277,8 +198,7 @@ describe('rebuildProjections', () => {
 
   it('[LOG1] rebuild on a store with no events leaves nothing', async () => {
     const clock = new ManualClock(T0);
-    const store = await openSqliteStore(':memory:', { clock });
-    openStores.push(store);
+    const store = await openTestStore(clock);
     assert.equal(await rebuildProjections(store, clock), 0);
   });
 });

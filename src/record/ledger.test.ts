@@ -5,116 +5,51 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { isoTime, ManualClock } from '../core/clock.ts';
+import { isoTime } from '../core/clock.ts';
 import { eventId, signEvent, unsignedOf, verifyEventSignature } from '../core/event.ts';
-import { generateKeyPair, type KeyPair, Signer, sha256 } from '../core/sign.ts';
+import { generateKeyPair, Signer, sha256 } from '../core/sign.ts';
 import type { JsonObject, LiaisonEvent, UnsignedEnvelope } from '../core/types.ts';
 import { silentLogger } from '../node/init.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
-import type { CommitBatch, Store, StoredEvent } from '../store/types.ts';
+import type { CommitBatch, Store } from '../store/types.ts';
 import { type CommittedBatch, Ledger, RecordError } from './ledger.ts';
+import { closeStores, eventsOf, LINE, makeLedgerPair, post, T0 } from './testLedgers.ts';
 
-const T0 = Date.UTC(2025, 2, 1, 8, 0, 0);
-const LINE = 'hotline-alpha-bravo';
-const TITLE = 'Alpha ⇄ Bravo';
-const MEMBERS = ['alpha', 'bravo'];
-
-interface TestNode {
-  id: string;
-  keys: KeyPair;
-  signer: Signer;
-  store: Store;
-  ledger: Ledger;
-}
-
-interface Pair {
-  clock: ManualClock;
-  alpha: TestNode;
-  bravo: TestNode;
-  genesis: StoredEvent;
-}
-
-const openStores: Store[] = [];
-afterEach(async () => {
-  for (const store of openStores.splice(0)) await store.close();
-});
-
-/** Two nodes that know each other's keys and the hotline; alpha has written the genesis. */
-async function makePair(
-  wrap: { alpha?: (s: Store) => Store; bravo?: (s: Store) => Store } = {},
-): Promise<Pair> {
-  const clock = new ManualClock(T0);
-  const keys = { alpha: generateKeyPair(), bravo: generateKeyPair() };
-  const make = async (id: 'alpha' | 'bravo'): Promise<TestNode> => {
-    const real = await openSqliteStore(':memory:', { clock });
-    openStores.push(real);
-    const store = wrap[id]?.(real) ?? real;
-    const signer = new Signer(keys[id].privateKey);
-    const ledger = new Ledger({ store, signer, selfId: id, clock, logger: silentLogger });
-    await ledger.open();
-    for (const other of MEMBERS as ('alpha' | 'bravo')[]) ledger.setNodeKey(other, keys[other].publicKey);
-    await ledger.addLine({
-      id: LINE,
-      kind: 'hotline',
-      title: TITLE,
-      members: MEMBERS,
-      createdAt: isoTime(T0),
-    });
-    return { id, keys: keys[id], signer, store, ledger };
-  };
-  const alpha = await make('alpha');
-  const bravo = await make('bravo');
-  const genesis = await alpha.ledger.append(LINE, 'alpha', 'line.created', {
-    kind: 'hotline',
-    title: TITLE,
-    members: MEMBERS,
-  });
-  return { clock, alpha, bravo, genesis };
-}
-
-function post(node: TestNode, text: string): Promise<StoredEvent> {
-  return node.ledger.append(LINE, `officer@${node.id}`, 'message.posted', {
-    text,
-    precedence: 'ROUTINE',
-    deadline: isoTime(T0 + 6 * 3_600_000),
-  });
-}
-
-/** What travels: the events of `node` after arrival `cursor`. */
-async function eventsOf(node: TestNode, cursor = 0): Promise<LiaisonEvent[]> {
-  return (await node.store.eventsSince(cursor, 10_000, [LINE])).map((stored) => stored.event);
-}
+afterEach(closeStores);
 
 /** A different event signed with `signer` from a held one, with some fields changed. */
 function resigned(event: LiaisonEvent, signer: Signer, change: Partial<UnsignedEnvelope>): LiaisonEvent {
   return signEvent({ ...unsignedOf(event), ...change }, signer);
 }
 
-/** A store that delegates everything to `real`, but whose next commit throws while `failures` > 0. */
-function failingStore(real: Store): {
-  store: Store;
+/** A store that delegates everything to `real` but its commits, which go to `commit`. */
+function interceptCommit(real: Store, commit: Store['commit']): Store {
+  return new Proxy(real, {
+    get(target, property) {
+      if (property === 'commit') return commit;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** The disk edge: `wrap` makes a store whose next commit throws while `failNext` has set failures. */
+function failingDisk(): {
+  wrap: (real: Store) => Store;
   failNext: (n?: number) => void;
   failedBatches: CommitBatch[];
 } {
   let failures = 0;
   const failedBatches: CommitBatch[] = [];
-  const store = new Proxy(real, {
-    get(target, property) {
-      if (property === 'commit') {
-        return async (batch: CommitBatch) => {
-          if (failures > 0) {
-            failures -= 1;
-            failedBatches.push(batch);
-            throw new Error('disk I/O error');
-          }
-          return target.commit(batch);
-        };
+  const wrap = (real: Store): Store =>
+    interceptCommit(real, async (batch) => {
+      if (failures > 0) {
+        failures -= 1;
+        failedBatches.push(batch);
+        throw new Error('disk I/O error');
       }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { store, failNext: (n = 1) => (failures = n), failedBatches };
+      return real.commit(batch);
+    });
+  return { wrap, failNext: (n = 1) => (failures = n), failedBatches };
 }
 
 function isRecordError(code: string): (error: unknown) => boolean {
@@ -135,7 +70,7 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
 
 describe('Ledger.append', () => {
   it('[LOG2][LOG4][LOG6] the genesis is seq 1, prev null, no deps, clock 1, signed by the origin', async () => {
-    const { genesis, alpha } = await makePair();
+    const { genesis, alpha } = await makeLedgerPair();
     const e = genesis.event;
     assert.deepEqual(
       { v: e.v, line: e.line, origin: e.origin, seq: e.seq, prev: e.prev, clock: e.clock, deps: e.deps },
@@ -150,7 +85,7 @@ describe('Ledger.append', () => {
   });
 
   it('[LOG4][LOG6] appends chain seq and prev; after receiving, deps name the peer latest and clock = 1 + max', async () => {
-    const { clock, alpha, bravo, genesis } = await makePair();
+    const { clock, alpha, bravo, genesis } = await makeLedgerPair();
     const a2 = (await post(alpha, 'one')).event;
     assert.deepEqual([a2.seq, a2.prev, a2.clock, a2.deps], [2, genesis.event.id, 2, {}]);
 
@@ -173,7 +108,7 @@ describe('Ledger.append', () => {
   });
 
   it('[LOG4] a ledger reopened on the same store continues the chain', async () => {
-    const { clock, alpha, bravo } = await makePair();
+    const { clock, alpha, bravo } = await makeLedgerPair();
     await bravo.ledger.receive(await eventsOf(alpha), 'alpha');
     const b1 = (await post(bravo, 'reply')).event;
     await alpha.ledger.receive([b1], 'bravo');
@@ -200,21 +135,15 @@ describe('Ledger.append', () => {
 
   it('[LOG10] append resolves only after the commit', async () => {
     const order: string[] = [];
-    const { alpha } = await makePair({
-      alpha: (real) =>
-        new Proxy(real, {
-          get(target, property) {
-            if (property === 'commit') {
-              return async (batch: CommitBatch) => {
-                const arrivals = await target.commit(batch);
-                order.push('committed');
-                return arrivals;
-              };
-            }
-            const value: unknown = Reflect.get(target, property, target);
-            return typeof value === 'function' ? value.bind(target) : value;
-          },
-        }),
+    const { alpha } = await makeLedgerPair({
+      wrapStore: {
+        alpha: (real) =>
+          interceptCommit(real, async (batch) => {
+            const arrivals = await real.commit(batch);
+            order.push('committed');
+            return arrivals;
+          }),
+      },
     });
     order.length = 0;
     await post(alpha, 'durable first').then(() => order.push('resolved'));
@@ -222,7 +151,7 @@ describe('Ledger.append', () => {
   });
 
   it('[LOG10] 500 concurrent appends all resolve with consecutive seqs, durable, in fewer commits (group commit)', async () => {
-    const { alpha } = await makePair();
+    const { alpha } = await makeLedgerPair();
     const batches: CommittedBatch[] = [];
     alpha.ledger.onCommitted((batch) => batches.push(batch));
     const results = await Promise.all(Array.from({ length: 500 }, (_, i) => post(alpha, `message ${i}`)));
@@ -252,7 +181,7 @@ describe('Ledger.append', () => {
   });
 
   it('[LOG10] a failed append in a group does not hold back the others', async () => {
-    const { alpha } = await makePair();
+    const { alpha } = await makeLedgerPair();
     const results = await Promise.allSettled([
       post(alpha, 'one'),
       alpha.ledger.append('no-such-line', 'alpha', 'message.posted', {}),
@@ -265,7 +194,7 @@ describe('Ledger.append', () => {
   });
 
   it('[LOG1] append on an unknown line → unknown-line; on a line not a member of → not-member', async () => {
-    const { bravo } = await makePair();
+    const { bravo } = await makeLedgerPair();
     await assert.rejects(
       bravo.ledger.append('no-such-line', 'bravo', 'message.posted', {}),
       isRecordError('unknown-line'),
@@ -284,7 +213,7 @@ describe('Ledger.append', () => {
   });
 
   it('[LOG1] append before the genesis is held → line-not-ready', async () => {
-    const { alpha, bravo } = await makePair();
+    const { alpha, bravo } = await makeLedgerPair();
     assert.equal(bravo.ledger.isReady(LINE), false);
     await assert.rejects(post(bravo, 'too early'), isRecordError('line-not-ready'));
     await bravo.ledger.receive(await eventsOf(alpha), 'alpha');
@@ -292,7 +221,7 @@ describe('Ledger.append', () => {
   });
 
   it('[LOG11] a body over 64 KiB → body-too-large, and nothing is written', async () => {
-    const { alpha } = await makePair();
+    const { alpha } = await makeLedgerPair();
     const body: JsonObject = { text: 'x'.repeat(64 * 1024), precedence: 'ROUTINE' };
     await assert.rejects(
       alpha.ledger.append(LINE, 'alpha', 'message.posted', body),
@@ -303,23 +232,16 @@ describe('Ledger.append', () => {
   });
 
   it('[LOG10] a commit that throws → store-unavailable, nothing half-written, the next append reuses the seq', async () => {
-    const edge: { failNext?: (n?: number) => void; failedBatches?: CommitBatch[] } = {};
-    const { alpha } = await makePair({
-      alpha: (real) => {
-        const failing = failingStore(real);
-        edge.failNext = failing.failNext;
-        edge.failedBatches = failing.failedBatches;
-        return failing.store;
-      },
-    });
+    const disk = failingDisk();
+    const { alpha } = await makeLedgerPair({ wrapStore: { alpha: disk.wrap } });
     const a2 = (await post(alpha, 'fine')).event;
     const headsBefore = await alpha.store.heads();
     const committed: CommittedBatch[] = [];
     alpha.ledger.onCommitted((batch) => committed.push(batch));
 
-    edge.failNext?.();
+    disk.failNext();
     await assert.rejects(post(alpha, 'lost'), isRecordError('store-unavailable'));
-    const failed = edge.failedBatches?.[0]?.events[0];
+    const failed = disk.failedBatches[0]?.events[0];
     assert.equal(failed?.seq, 3);
     assert.equal(await alpha.store.countEvents(LINE), 2);
     assert.equal(await alpha.store.getEvent(failed.id), null);
@@ -336,17 +258,11 @@ describe('Ledger.append', () => {
   });
 
   it('[LOG10] a receive whose commit throws → store-unavailable, nothing stored; the same batch is accepted later', async () => {
-    const edge: { failNext?: (n?: number) => void } = {};
-    const { alpha, bravo } = await makePair({
-      bravo: (real) => {
-        const failing = failingStore(real);
-        edge.failNext = failing.failNext;
-        return failing.store;
-      },
-    });
+    const disk = failingDisk();
+    const { alpha, bravo } = await makeLedgerPair({ wrapStore: { bravo: disk.wrap } });
     const a2 = (await post(alpha, 'hello')).event;
     const batch = await eventsOf(alpha);
-    edge.failNext?.();
+    disk.failNext();
     await assert.rejects(bravo.ledger.receive(batch, 'alpha'), isRecordError('store-unavailable'));
     assert.equal(await bravo.store.countEvents(), 0);
     assert.equal(await bravo.store.getMessage(a2.id), null);
@@ -362,7 +278,7 @@ describe('Ledger.append', () => {
 
 describe('Ledger.receive', () => {
   it('[LOG8] accepts a peer events in order; they verify and are stored as sent', async () => {
-    const { alpha, bravo } = await makePair();
+    const { alpha, bravo } = await makeLedgerPair();
     for (const text of ['one', 'two', 'three']) await post(alpha, text);
     const sent = await eventsOf(alpha);
     const result = await bravo.ledger.receive(sent, 'alpha');
@@ -378,7 +294,7 @@ describe('Ledger.receive', () => {
   });
 
   it('[LOG8] envelopes without their id are accepted too (the id is recomputed)', async () => {
-    const { alpha, bravo } = await makePair();
+    const { alpha, bravo } = await makeLedgerPair();
     const sent = await eventsOf(alpha);
     const result = await bravo.ledger.receive(
       sent.map((event) => ({ ...unsignedOf(event), sig: event.sig })),
@@ -389,7 +305,7 @@ describe('Ledger.receive', () => {
   });
 
   it('[FED4] events already held are duplicates: acknowledged, not stored twice', async () => {
-    const { alpha, bravo } = await makePair();
+    const { alpha, bravo } = await makeLedgerPair();
     await post(alpha, 'one');
     await post(alpha, 'two');
     const sent = await eventsOf(alpha);
@@ -405,7 +321,7 @@ describe('Ledger.receive', () => {
 
     // Twice in one batch, on a node that held none of it.
     const [genesis] = sent;
-    const fresh = await makePair();
+    const fresh = await makeLedgerPair();
     fresh.bravo.ledger.setNodeKey('alpha', alpha.keys.publicKey);
     const twice = await fresh.bravo.ledger.receive([genesis, genesis], 'alpha');
     assert.deepEqual([twice.accepted, twice.duplicates], [1, 1]);
@@ -484,7 +400,7 @@ describe('Ledger.receive', () => {
     ];
     for (const { rule, code, what, peer, bad } of cases) {
       it(`[${rule}] ${what} → ${code}`, async () => {
-        const { alpha, bravo } = await makePair();
+        const { alpha, bravo } = await makeLedgerPair();
         bravo.ledger.setNodeKey('charlie', charlieKeys.publicKey);
         for (const text of ['two', 'three', 'four']) await post(alpha, text);
         const events = await eventsOf(alpha);
@@ -514,7 +430,7 @@ describe('Ledger.receive', () => {
     }
 
     it('[LOG8] a malformed envelope has no id; good events of the same batch are kept', async () => {
-      const { alpha, bravo } = await makePair();
+      const { alpha, bravo } = await makeLedgerPair();
       await post(alpha, 'two');
       const [genesis, a2] = await eventsOf(alpha);
       const result = await bravo.ledger.receive([genesis, 'not an envelope', a2], 'alpha');
@@ -528,7 +444,7 @@ describe('Ledger.receive', () => {
 
   describe('[LOG9] equivocation', () => {
     it('a second, different event for a held (line, origin, seq) → equivocation; the held one stays', async () => {
-      const { alpha, bravo } = await makePair();
+      const { alpha, bravo } = await makeLedgerPair();
       await post(alpha, 'two');
       const [genesis, a2] = await eventsOf(alpha);
       assert.ok(genesis && a2);
@@ -553,7 +469,7 @@ describe('Ledger.receive', () => {
     });
 
     it('two different events for one seq in the same batch: the first is taken, the second is an equivocation', async () => {
-      const { alpha, bravo } = await makePair();
+      const { alpha, bravo } = await makeLedgerPair();
       await post(alpha, 'two');
       const [genesis, a2] = await eventsOf(alpha);
       assert.ok(genesis && a2);
@@ -568,7 +484,7 @@ describe('Ledger.receive', () => {
     });
 
     it('an unsigned fork of a held seq is a bad signature, not proof of equivocation', async () => {
-      const { alpha, bravo } = await makePair();
+      const { alpha, bravo } = await makeLedgerPair();
       const [genesis] = await eventsOf(alpha);
       assert.ok(genesis);
       await bravo.ledger.receive([genesis], 'alpha');
@@ -583,7 +499,7 @@ describe('Ledger.receive', () => {
 
   describe('[FED3] deliveries', () => {
     it('a receive records this node as holding the events from receivedAt', async () => {
-      const { clock, alpha, bravo } = await makePair();
+      const { clock, alpha, bravo } = await makeLedgerPair();
       await post(alpha, 'two');
       const committed: CommittedBatch[] = [];
       bravo.ledger.onCommitted((batch) => committed.push(batch));
@@ -606,7 +522,7 @@ describe('Ledger.receive', () => {
     });
 
     it('a node does not record deliveries of its own events to itself; recordDeliveries stores a receipt', async () => {
-      const { clock, alpha, bravo } = await makePair();
+      const { clock, alpha, bravo } = await makeLedgerPair();
       const a2 = (await post(alpha, 'two')).event;
       assert.deepEqual(await alpha.store.deliveriesFor(LINE, 'alpha', 2), {});
       clock.advance(2_000);

@@ -44,6 +44,18 @@ export function readMessageBody(body: unknown): MessagePostedBody | null {
   return { text, precedence: precedence as Precedence, deadline };
 }
 
+/** Body of `message.seen` and `message.acknowledged`: the message's event id, and an optional reply. */
+export interface MessageMarkBody {
+  message: string;
+  text?: string;
+}
+
+/** The message id a `message.seen` or `message.acknowledged` body names, or null. */
+export function readMarkTarget(body: unknown): string | null {
+  if (!isRecord(body)) return null;
+  return typeof body.message === 'string' && /^[A-Za-z0-9_-]{43}$/.test(body.message) ? body.message : null;
+}
+
 /** Reads the delivery facts of a `heads.recorded` body. */
 export function readDeliveries(event: LiaisonEvent): DeliveryRow[] {
   const arrivals = isRecord(event.body) ? event.body.arrivals : undefined;
@@ -88,6 +100,13 @@ export function projectEvent(event: LiaisonEvent): ProjectionOp[] {
           },
         },
       ];
+    }
+    case 'message.seen':
+    case 'message.acknowledged': {
+      const target = readMarkTarget(event.body);
+      if (!target) return [];
+      const mark = event.type === 'message.seen' ? 'seen' : 'acked';
+      return [{ op: 'message.mark', id: target, line: event.line, mark, at: event.ts, by: event.author }];
     }
     case 'heads.recorded':
       return readDeliveries(event).map((row) => ({ op: 'delivery.add', row }));

@@ -32,6 +32,9 @@ const RECORD_STATUS: Record<string, number> = {
   'line-not-ready': 409,
   'body-too-large': 413,
   'store-unavailable': 503,
+  'unknown-message': 404,
+  'own-message': 409,
+  'already-acknowledged': 409,
 };
 
 /** Turns a ZodError into the SEC3 envelope. */

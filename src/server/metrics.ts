@@ -16,6 +16,7 @@ export class NodeMetrics {
   readonly peerRtt: Gauge<'peer'>;
   readonly streamClients: Gauge;
   readonly httpErrors: Counter<'code'>;
+  readonly linkRefusals: Counter<'reason'>;
 
   constructor(nodeId: string) {
     this.registry.setDefaultLabels({ node: nodeId });
@@ -59,6 +60,12 @@ export class NodeMetrics {
     this.streamClients = new Gauge({
       name: 'liaison_stream_clients',
       help: 'Open console WebSocket streams.',
+      registers: [this.registry],
+    });
+    this.linkRefusals = new Counter({
+      name: 'liaison_link_refusals_total',
+      help: 'Federation links refused (wrong certificate or key, stranger, protocol), by reason (FED2).',
+      labelNames: ['reason'],
       registers: [this.registry],
     });
     this.httpErrors = new Counter({

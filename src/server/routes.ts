@@ -77,6 +77,7 @@ const postMessageBody = z
   })
   .strict();
 const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not an event id') }).strict();
+const ackBody = z.object({ text: z.string().trim().max(16_000).optional() }).strict();
 const exportQuery = z.object({ line: z.string().regex(LINE_ID_PATTERN).optional() }).strict();
 const pairBody = z.object({ card: z.string().min(2).max(8192) }).strict();
 
@@ -167,6 +168,21 @@ export function registerRoutes(app: FastifyInstance, services: ApiServices): voi
     const view = await hotline.view(id);
     if (!view) throw new ApiError(404, 'unknown-message', `there is no message ${id}`);
     return view;
+  });
+
+  app.post('/api/v1/messages/:id/ack', async (request, reply) => {
+    const principal = require(request, 'message.ack');
+    const { id } = parse(idParams, request.params);
+    const { text } = parse(ackBody, request.body);
+    const stored = await hotline.acknowledge(id, principal.author, text);
+    return reply.status(201).send(stored.event);
+  });
+
+  app.post('/api/v1/messages/:id/seen', async (request) => {
+    const principal = require(request, 'message.ack');
+    const { id } = parse(idParams, request.params);
+    await hotline.markSeen(id, principal.author);
+    return hotline.view(id);
   });
 
   app.get('/api/v1/events/:id', async (request) => {

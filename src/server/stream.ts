@@ -11,6 +11,7 @@ import type { WebSocket } from 'ws';
 import type { Federation, PeerStatus } from '../federation/federation.ts';
 import type { Hotline, MessageView } from '../hotline/messages.ts';
 import type { CommittedBatch, Ledger, Logger } from '../record/ledger.ts';
+import { readMarkTarget } from '../record/projection.ts';
 import type { Store, StoredEvent } from '../store/types.ts';
 import type { NodeMetrics } from './metrics.ts';
 
@@ -115,10 +116,17 @@ export class StreamHub {
     }
     const views: MessageView[] = [];
     for (const stored of batch.events) {
-      if (stored.arrival > 0 && stored.event.type === 'message.posted') {
-        const view = await this.hotline.view(stored.event.id);
-        if (view) views.push(view);
-      }
+      if (stored.arrival === 0) continue;
+      const { event } = stored;
+      const target =
+        event.type === 'message.posted'
+          ? event.id
+          : event.type === 'message.seen' || event.type === 'message.acknowledged'
+            ? readMarkTarget(event.body)
+            : null;
+      if (!target) continue;
+      const view = await this.hotline.view(target);
+      if (view) views.push(view);
     }
     for (const row of batch.deliveries) {
       const before = this.noteDelivery(row.line, row.origin, row.node, row.uptoSeq);

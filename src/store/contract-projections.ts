@@ -29,6 +29,46 @@ export function projectionsContract(harness: StoreHarness): void {
         assert.deepEqual(await store.getMessage(first.id), first);
       }));
 
+    it('[HOT3] message.mark keeps the earliest mark whatever the order it arrives in', () =>
+      withStore(harness, async (store) => {
+        const events = testChain(1, 1);
+        const message = testMessage(nth(events, 0));
+        const mark = (
+          kind: 'seen' | 'acked',
+          seconds: number,
+          by: string,
+          line = message.line,
+        ): ProjectionOp => ({
+          op: 'message.mark',
+          id: message.id,
+          line,
+          mark: kind,
+          at: at(seconds),
+          by,
+        });
+        await store.commit({ events, receivedAt: at(0), ops: [{ op: 'message.insert', row: message }] });
+        await store.commit({
+          events: [],
+          receivedAt: at(1),
+          ops: [mark('acked', 7, 'officer@bravo'), mark('seen', 5, 'b@bravo')],
+        });
+        await store.commit({
+          events: [],
+          receivedAt: at(2),
+          ops: [
+            mark('acked', 6, 'officer@charlie'),
+            mark('seen', 5, 'a@bravo'),
+            mark('acked', 3, 'x@bravo', 'other-line'),
+          ],
+        });
+        await store.commit({ events: [], receivedAt: at(3), ops: [mark('acked', 9, 'late@bravo')] });
+        const row = await store.getMessage(message.id);
+        assert.equal(row?.ackedAt, at(6));
+        assert.equal(row?.ackedBy, 'officer@charlie');
+        assert.equal(row?.seenAt, at(5));
+        assert.equal(row?.seenBy, 'a@bravo', 'a tie on time goes to the smaller author');
+      }));
+
     it('[HOT3] message.update sets only the fields given, in op order', () =>
       withStore(harness, async (store) => {
         const events = testChain(1, 1);

@@ -15,6 +15,7 @@ const alpha: NodeRecord = {
   publicKey: 'MCowBQYDK2VwAyEAalphaalphaalphaalphaalphaal',
   isSelf: true,
   addedAt: '2025-01-01T00:00:00.000Z',
+  tlsFingerprint: `${'AB:'.repeat(31)}CD`,
 };
 const bravo: NodeRecord = {
   ...alpha,
@@ -23,6 +24,7 @@ const bravo: NodeRecord = {
   url: 'http://127.0.0.1:7802',
   federationUrl: 'ws://127.0.0.1:7902',
   isSelf: false,
+  tlsFingerprint: null,
 };
 const hotline: LineRecord = {
   id: 'hotline-alpha-bravo',

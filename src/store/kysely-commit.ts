@@ -150,6 +150,11 @@ async function applyOps(
       index += 1;
       continue;
     }
+    if (op.op === 'message.mark') {
+      await markMessage(trx, op);
+      index += 1;
+      continue;
+    }
     let end = index;
     while (ops[end]?.op === op.op) end += 1;
     const run = ops.slice(index, end);
@@ -215,6 +220,31 @@ async function updateMessage(
   const result = await trx.updateTable('messages').set(update).where('id', '=', id).executeTakeFirst();
   // Not an error: a rebuild may replay an update whose message row it has not made yet.
   if (result.numUpdatedRows === 0n) context.logger?.warn({ id }, 'message.update for an unknown message');
+}
+
+/**
+ * Sets a seen or acknowledged mark unless an earlier one (by time, then author) is held. The
+ * comparison is made here, in code-unit order, not in SQL: a database collation could order
+ * authors differently and make two nodes disagree on who marked first.
+ */
+async function markMessage(
+  trx: Kysely<Database>,
+  op: Extract<ProjectionOp, { op: 'message.mark' }>,
+): Promise<void> {
+  const row = await trx
+    .selectFrom('messages')
+    .select(['seen_at', 'seen_by', 'acked_at', 'acked_by'])
+    .where('id', '=', op.id)
+    .where('line', '=', op.line)
+    .executeTakeFirst();
+  if (!row) return;
+  const heldAt = op.mark === 'seen' ? row.seen_at : row.acked_at;
+  const heldBy = op.mark === 'seen' ? row.seen_by : row.acked_by;
+  const isEarlier = heldAt === null || op.at < heldAt || (op.at === heldAt && op.by < (heldBy ?? ''));
+  if (!isEarlier) return;
+  const update =
+    op.mark === 'seen' ? { seen_at: op.at, seen_by: op.by } : { acked_at: op.at, acked_by: op.by };
+  await trx.updateTable('messages').set(update).where('id', '=', op.id).execute();
 }
 
 /** Adds delivery facts, keeping per (line, origin, upto_seq, node) the earliest time (FED3). */

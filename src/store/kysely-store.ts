@@ -2,7 +2,8 @@
  * The Store (STO1) over Kysely, written once for both SQLite and PostgreSQL: the queries here
  * and in `kysely-commit.ts` use only what both dialects share (row values, RETURNING,
  * ON CONFLICT). What differs — how a write transaction takes its lock, how many parameters a
- * statement may bind — comes in through `KyselyStoreConfig`; `sqlite.ts` supplies it for SQLite.
+ * statement may bind — comes in through `KyselyStoreConfig`, which `sqlite.ts` and
+ * `postgres.ts` supply.
  *
  * Reads that page (eventsSince, eventsInOrder) use keysets, never OFFSET, each on an index.
  */

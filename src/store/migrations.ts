@@ -168,6 +168,13 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex('rejections_reason').on('rejections').column('reason').execute();
     },
   },
+  {
+    version: 2,
+    name: 'pinned TLS certificates of peers (FED2)',
+    async up(db) {
+      await db.schema.alterTable('nodes').addColumn('tls_fingerprint', 'text').execute();
+    },
+  },
 ];
 
 /**

@@ -48,6 +48,7 @@ export function nodeRow(node: NodeRecord): Insertable<NodesTable> {
     public_key: node.publicKey,
     is_self: node.isSelf ? 1 : 0,
     added_at: node.addedAt,
+    tls_fingerprint: node.tlsFingerprint,
   };
 }
 
@@ -61,6 +62,7 @@ export function toNode(row: Selectable<NodesTable>): NodeRecord {
     publicKey: row.public_key,
     isSelf: Number(row.is_self) === 1,
     addedAt: row.added_at,
+    tlsFingerprint: row.tls_fingerprint,
   };
 }
 

@@ -28,6 +28,8 @@ export interface NodesTable {
   /** 1 for this node, 0 for a peer. */
   is_self: number;
   added_at: string;
+  /** SHA-256 fingerprint of the node's TLS certificate, pinned from its card (migration 2). */
+  tls_fingerprint: string | null;
 }
 
 /** Lines (HOT1); `members` is a JSON array of node ids. */

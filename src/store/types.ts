@@ -1,7 +1,7 @@
 /**
  * The Store interface (STO1): everything a node keeps, behind one async interface with an
- * SQLite implementation (embedded default) and, later, a PostgreSQL one. Both pass the same
- * contract suite (`runStoreContract`).
+ * SQLite implementation (embedded default) and a PostgreSQL one (when `DATABASE_URL` is set).
+ * Both pass the same contract suite (`runStoreContract`).
  *
  * The store is persistence only: it does not sign, verify or decide. Events are inserted with
  * the projection changes they cause, in one durable transaction (LOG1, LOG10).
@@ -30,6 +30,8 @@ export interface NodeRecord {
   publicKey: string;
   isSelf: boolean;
   addedAt: string;
+  /** SHA-256 fingerprint of the node's TLS certificate, as in its card (FED2); null if unknown. */
+  tlsFingerprint: string | null;
 }
 
 /** A user of this node (SEC1, SEC2). */
@@ -103,6 +105,20 @@ export type ProjectionOp =
       op: 'message.update';
       id: string;
       patch: Partial<Pick<MessageRow, 'seenAt' | 'seenBy' | 'ackedAt' | 'ackedBy' | 'overdueAt'>>;
+    }
+  | {
+      /**
+       * Marks a message seen or acknowledged by `by` at `at`, unless an earlier mark (by
+       * `at`, then `by`) is held: every node ends with the same first mark whatever the
+       * order the events arrived in (HOT3).
+       */
+      op: 'message.mark';
+      id: string;
+      /** The line of the marking event: a mark only applies to a message of its own line. */
+      line: string;
+      mark: 'seen' | 'acked';
+      at: string;
+      by: string;
     }
   | { op: 'delivery.add'; row: DeliveryRow };
 

@@ -1,6 +1,8 @@
 /**
  * Browser tests across two real nodes: officers at alpha and bravo exchange hotline messages
- * through their own consoles (CON5, HOT3), and an observer reads but cannot send (SEC1).
+ * through their own consoles (CON5, HOT3), an observer reads but cannot send or acknowledge
+ * (SEC1), and a FLASH is acknowledged at bravo, which ends its alarm there and shows alpha who
+ * acknowledged it and when (HOT3, CON1).
  *
  * Each node is its own process with its own SQLite database (`test/support/cluster.ts`);
  * the browser is the Debian chromium driven by playwright-core, one fresh context per person.
@@ -128,16 +130,24 @@ describe('hotline through the consoles of two real nodes', { timeout: 60_000 }, 
       0,
       'no alarm for our own FLASH before its deadline',
     );
-    await alpha
-      .locator('[data-testid="message"][data-state="delivered"]')
-      .filter({ hasText: flash })
-      .waitFor({ timeout: DELIVERY_TIMEOUT_MS });
+    // HOT3: bravo's officer has the FLASH on screen, so alpha learns it was seen, not only delivered.
+    const flashAtAlpha = alpha
+      .locator('[data-testid="message"][data-state="seen"]')
+      .filter({ hasText: flash });
+    await flashAtAlpha.waitFor({ timeout: DELIVERY_TIMEOUT_MS });
+    assert.match(
+      (await flashAtAlpha.getByTestId('message-state').textContent()) ?? '',
+      /^Seen, not acknowledged · \d+ s ago · \d+ min left$/,
+    );
+    assert.equal(await flashAtAlpha.getByTestId('ack').count(), 0, 'nobody acknowledges their own message');
+    const flashAtBravo = bravo.getByTestId('message').filter({ hasText: flash });
+    assert.equal(await flashAtBravo.getByTestId('ack').count(), 1, 'bravo may acknowledge the FLASH');
 
     const reply = `Bravo desk received, checking ${Date.now()}`;
     await send(bravo, reply, 'ROUTINE');
     await messageWithText(alpha, reply);
     await bravo
-      .locator('[data-testid="message"][data-state="delivered"]')
+      .locator('[data-testid="message"][data-state="seen"]')
       .filter({ hasText: reply })
       .waitFor({ timeout: DELIVERY_TIMEOUT_MS });
 
@@ -176,6 +186,7 @@ describe('hotline through the consoles of two real nodes', { timeout: 60_000 }, 
     await assertMessageDetails(observer, text, 'officer@alpha', 'PRIORITY');
 
     assert.equal(await observer.getByTestId('compose-text').isDisabled(), true, 'compose text disabled');
+    assert.equal(await observer.getByTestId('ack').count(), 0, 'no Acknowledge control for an observer');
     assert.equal(await observer.getByTestId('compose-send').isDisabled(), true, 'send disabled');
 
     // The node refuses the observer's post even when the console is bypassed.
@@ -196,5 +207,89 @@ describe('hotline through the consoles of two real nodes', { timeout: 60_000 }, 
     assert.equal(answer.status, 403);
     await observer.screenshot({ path: join(ARTIFACTS, 'bravo-observer.png'), fullPage: true });
     await observer.context().close();
+  });
+});
+
+describe('acknowledging a FLASH through the consoles of two real nodes', { timeout: 60_000 }, () => {
+  // A cluster of its own: the alarm at bravo must owe nothing to the other tests' FLASH messages.
+  let cluster: Cluster | null = null;
+  let browser: Browser | null = null;
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    [cluster, browser] = await Promise.all([
+      startCluster(),
+      chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
+    ]);
+  });
+
+  after(async () => {
+    await Promise.allSettled([browser?.close(), cluster?.stop()]);
+  });
+
+  it('[HOT3][CON1] a FLASH at alpha raises the alarm at bravo; bravo acknowledges; alpha shows who acknowledged and when', async () => {
+    assert.ok(cluster && browser);
+    const [alpha, bravo] = await Promise.all([
+      openConsole(browser, cluster.node('alpha').url, 'Europe/Paris'),
+      openConsole(browser, cluster.node('bravo').url, 'Asia/Tokyo'),
+    ]);
+    await Promise.all([signIn(alpha, 'officer'), signIn(bravo, 'officer')]);
+    await Promise.all([waitPeerUp(alpha), waitPeerUp(bravo)]);
+
+    const flash = `FLASH ${Date.now()}: fire-control radar lock on frigate at 30.1N 123.4E`;
+    await send(alpha, flash, 'FLASH');
+    const atBravo = await messageWithText(bravo, flash);
+    const alarm = bravo.getByTestId('flash-alarm');
+    await alarm.waitFor({ timeout: DELIVERY_TIMEOUT_MS });
+    assert.match((await alarm.textContent()) ?? '', /FLASH from officer@alpha/);
+
+    const answer = 'Bravo desk: received, investigating';
+    await atBravo.getByTestId('ack-reply').fill(answer);
+    await atBravo.getByTestId('ack').click();
+
+    // CON1: the alarm at bravo ends with the acknowledgement, and the control goes with it.
+    await alarm.waitFor({ state: 'detached', timeout: DELIVERY_TIMEOUT_MS });
+    await bravo
+      .locator('[data-testid="message"][data-state="acknowledged"]')
+      .filter({ hasText: flash })
+      .waitFor({ timeout: DELIVERY_TIMEOUT_MS });
+    assert.equal(await atBravo.getByTestId('ack').count(), 0, 'no second acknowledgement offered');
+    assert.match(
+      (await atBravo.getByTestId('message-state').textContent()) ?? '',
+      /^Acknowledged by officer@bravo at \d{2}:\d{2}:\d{2} UTC · \d{2}:\d{2}:\d{2} GMT\+9$/,
+    );
+
+    // HOT3: alpha, the sender, sees who acknowledged and when (UTC and its own zone, CON2), and the reply.
+    const atAlpha = alpha
+      .locator('[data-testid="message"][data-state="acknowledged"]')
+      .filter({ hasText: flash });
+    await atAlpha.waitFor({ timeout: DELIVERY_TIMEOUT_MS });
+    assert.match((await atAlpha.textContent()) ?? '', /officer@bravo/);
+    assert.match(
+      (await atAlpha.getByTestId('message-state').textContent()) ?? '',
+      /^Acknowledged by officer@bravo at \d{2}:\d{2}:\d{2} UTC · \d{2}:\d{2}:\d{2} CES?T$/,
+    );
+    assert.match((await atAlpha.getByTestId('ack-reply-text').textContent()) ?? '', new RegExp(answer));
+    assert.equal(await alpha.getByTestId('flash-alarm').count(), 0, 'no alarm at alpha either');
+
+    // The node refuses a second acknowledgement and one by the sender's own node (HOT3).
+    const messageId = await atAlpha.getAttribute('data-id');
+    assert.ok(messageId);
+    const [again, own] = await Promise.all([
+      ApiClient.login(cluster.node('bravo').url, 'supervisor').then((api) =>
+        api.request('POST', `/api/v1/messages/${messageId}/ack`, {}),
+      ),
+      ApiClient.login(cluster.node('alpha').url, 'officer').then((api) =>
+        api.request('POST', `/api/v1/messages/${messageId}/ack`, {}),
+      ),
+    ]);
+    assert.equal(again.status, 409);
+    assert.equal(own.status, 409);
+
+    await Promise.all([
+      alpha.screenshot({ path: join(ARTIFACTS, 'acknowledged.png'), fullPage: true }),
+      bravo.screenshot({ path: join(ARTIFACTS, 'acknowledged-bravo.png'), fullPage: true }),
+    ]);
+    await Promise.all([alpha.context().close(), bravo.context().close()]);
   });
 });

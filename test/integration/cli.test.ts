@@ -63,7 +63,7 @@ describe('the liaison command', { timeout: 120_000 }, () => {
     );
     assert.equal(alpha.status, 0, alpha.stderr);
     assert.match(alpha.stdout, /created node alpha/);
-    assert.match(alpha.stdout, /ws:\/\/127\.0\.0\.1:17901/, 'federation on HTTP port + 100');
+    assert.match(alpha.stdout, /wss:\/\/127\.0\.0\.1:17901/, 'federation (TLS) on HTTP port + 100');
     assert.equal(liaison('init', '--data', bravoDir, '--node-id', 'bravo', '--http-port', '17802').status, 0);
     const again = liaison('init', '--data', alphaDir, '--node-id', 'alpha', '--http-port', '17801');
     assert.equal(again.status, 1);

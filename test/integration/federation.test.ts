@@ -83,6 +83,37 @@ describe('two federated nodes', { timeout: 120_000 }, () => {
     assert.equal(view.deliveredTo.bravo, run[1]);
   });
 
+  it("[HOT3] bravo opens and acknowledges alpha's message; alpha sees who and when", async () => {
+    const posted = await alpha.post<LiaisonEvent>(`/api/v1/lines/${HOTLINE}/messages`, {
+      text: 'Confirm receipt',
+      precedence: 'IMMEDIATE',
+    });
+    await eventually('bravo to hold it', async () =>
+      (await bravo.request('GET', `/api/v1/messages/${posted.id}`)).status === 200 ? true : undefined,
+    );
+    const seen = await bravo.post<MessageView>(`/api/v1/messages/${posted.id}/seen`, {});
+    assert.equal(seen.state, 'seen');
+    const own = await alpha.request('POST', `/api/v1/messages/${posted.id}/ack`, {});
+    assert.equal(own.status, 409, 'the sender cannot acknowledge its own message');
+    assert.equal((own.body as { error: string }).error, 'own-message');
+    const ack = await bravo.request('POST', `/api/v1/messages/${posted.id}/ack`, {
+      text: 'Received, standing by',
+    });
+    assert.equal(ack.status, 201);
+    assert.equal((ack.body as LiaisonEvent).type, 'message.acknowledged');
+    const again = await bravo.request('POST', `/api/v1/messages/${posted.id}/ack`, {});
+    assert.equal(again.status, 409);
+    assert.equal((again.body as { error: string }).error, 'already-acknowledged');
+    const atAlpha = await eventually('alpha to see the acknowledgement', async () => {
+      const view = await alpha.get<MessageView>(`/api/v1/messages/${posted.id}`);
+      return view.state === 'acknowledged' ? view : undefined;
+    });
+    assert.equal(atAlpha.ackedBy, 'officer@bravo');
+    assert.equal(atAlpha.ackedAt, (ack.body as LiaisonEvent).ts);
+    assert.ok(atAlpha.seenAt, 'seen stays recorded');
+    assert.ok(atAlpha.deliveredAt, 'delivered stays recorded');
+  });
+
   it('[LOG7] concurrent writers on both sides end with one identical order', async () => {
     const writes: Promise<unknown>[] = [];
     for (let i = 0; i < 20; i += 1) {
@@ -95,11 +126,11 @@ describe('two federated nodes', { timeout: 120_000 }, () => {
         (e) => e.id,
       );
     const [atAlpha, atBravo] = await eventually(
-      'both sides to hold all 42 messages in one order',
+      'both sides to hold all 43 messages in one order',
       async () => {
         const a = await ids(alpha);
         const b = await ids(bravo);
-        return a.length === 42 && b.length === 42 ? [a, b] : undefined;
+        return a.length === 43 && b.length === 43 ? [a, b] : undefined;
       },
     );
     assert.deepEqual(atAlpha, atBravo);

@@ -12,8 +12,10 @@ import { canonicalBytes } from '../../src/core/canonical.ts';
 import { signEvent } from '../../src/core/event.ts';
 import { generateKeyPair, Signer } from '../../src/core/sign.ts';
 import type { LiaisonEvent, UnsignedEnvelope } from '../../src/core/types.ts';
+import type { TlsIdentity } from '../../src/federation/certificate.ts';
+import { createTlsIdentity } from '../../src/federation/certificate.ts';
 import { proofPayload, type ReceiptBody } from '../../src/federation/protocol.ts';
-import { loadSigner } from '../../src/node/folder.ts';
+import { loadSigner, loadTlsIdentity } from '../../src/node/folder.ts';
 import { ApiClient, type Cluster, eventually, HOTLINE, startCluster } from '../support/cluster.ts';
 
 interface Frame {
@@ -32,9 +34,11 @@ class FakePeer {
     });
   }
 
-  static async connect(url: string): Promise<FakePeer> {
+  static async connect(url: string, tls: { keyPem: string; certPem: string }): Promise<FakePeer> {
     // Listen before the socket opens: the node's hello can arrive with the upgrade response.
-    const peer = new FakePeer(new WebSocket(url));
+    const peer = new FakePeer(
+      new WebSocket(url, { key: tls.keyPem, cert: tls.certPem, rejectUnauthorized: false }),
+    );
     await new Promise((resolve, reject) => {
       peer.socket.once('open', resolve);
       peer.socket.once('error', reject);
@@ -93,6 +97,7 @@ describe('a hostile peer', { timeout: 90_000 }, () => {
   let officer: ApiClient;
   let bravoSigner: Signer;
   let federationUrl: string;
+  let bravoTls: TlsIdentity;
   let peer: FakePeer;
 
   const heldEvents = async () =>
@@ -144,12 +149,13 @@ describe('a hostile peer', { timeout: 90_000 }, () => {
     const bravo = cluster.node('bravo');
     await bravo.stop('SIGTERM');
     bravoSigner = loadSigner(bravo.dir);
-    federationUrl = `ws://127.0.0.1:${alpha.federationPort}`;
+    federationUrl = `wss://127.0.0.1:${alpha.federationPort}`;
+    bravoTls = loadTlsIdentity(bravo.dir, 'bravo');
     await eventually('alpha to see bravo gone', async () => {
       const peers = await officer.get<{ state: string }[]>('/api/v1/peers');
       return peers[0]?.state === 'down' ? true : undefined;
     });
-    peer = await FakePeer.connect(federationUrl);
+    peer = await FakePeer.connect(federationUrl, bravoTls);
     await peer.handshake('bravo', bravoSigner);
     peer.send({ t: 'heads', heads: {} });
   });
@@ -252,7 +258,7 @@ describe('a hostile peer', { timeout: 90_000 }, () => {
   });
 
   it('[FED10] a peer announcing another protocol version is refused with a reason', async () => {
-    const other = await FakePeer.connect(federationUrl);
+    const other = await FakePeer.connect(federationUrl, bravoTls);
     other.send({ t: 'hello', protocol: 99, node: 'bravo', nonce: 'abc' });
     const error = await other.next('error');
     assert.equal(error.code, 'incompatible-protocol');
@@ -260,16 +266,44 @@ describe('a hostile peer', { timeout: 90_000 }, () => {
   });
 
   it('[FED2] a stranger, or a peer that cannot prove its key, is refused', async () => {
-    const stranger = await FakePeer.connect(federationUrl);
+    const stranger = await FakePeer.connect(federationUrl, bravoTls);
     stranger.send({ t: 'hello', protocol: 1, node: 'zulu', nonce: 'abc' });
     assert.equal(await stranger.closed(), 4001);
-    const impostor = await FakePeer.connect(federationUrl);
+    const impostor = await FakePeer.connect(federationUrl, bravoTls);
     await impostor.handshake('bravo', new Signer(generateKeyPair().privateKey));
     assert.equal(await impostor.closed(), 4002);
   });
 
+  it('[FED2] a peer with the right signing key but another TLS certificate is refused', async () => {
+    const other = await FakePeer.connect(federationUrl, createTlsIdentity('bravo'));
+    await other.handshake('bravo', bravoSigner);
+    const error = await other.next('error');
+    assert.equal(error.code, 'bad-certificate');
+    assert.equal(await other.closed(), 4007);
+    const peers =
+      await officer.get<{ nodeId: string; lastRefusal: { code: string; message: string } | null }[]>(
+        '/api/v1/peers',
+      );
+    const bravo = peers.find((p) => p.nodeId === 'bravo');
+    assert.equal(bravo?.lastRefusal?.code, 'bad-certificate', 'the admin sees the refusal');
+    assert.match(bravo?.lastRefusal?.message ?? '', /does not match the fingerprint of its card/);
+    const metrics = await (await fetch(`${cluster.node('alpha').url}/metrics`)).text();
+    assert.match(metrics, /liaison_link_refusals_total\{[^}]*reason="bad-certificate"[^}]*\} [1-9]/);
+  });
+
+  it('[FED2] a client without TLS cannot reach the federation port', async () => {
+    const plain = new WebSocket(federationUrl.replace('wss:', 'ws:'));
+    const outcome = await new Promise<string>((resolve) => {
+      plain.once('open', () => resolve('open'));
+      plain.once('error', () => resolve('error'));
+      plain.once('close', () => resolve('closed'));
+    });
+    assert.notEqual(outcome, 'open');
+    plain.terminate();
+  });
+
   it('[LOG8] garbage bytes close that connection only; the node keeps serving', async () => {
-    const garbage = await FakePeer.connect(federationUrl);
+    const garbage = await FakePeer.connect(federationUrl, bravoTls);
     garbage.send('\u0000\u0001 not json {{{');
     assert.equal(await garbage.closed(), 4003);
     const health = await fetch(`${cluster.node('alpha').url}/healthz`);

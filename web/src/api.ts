@@ -43,6 +43,9 @@ export interface Line {
 export interface MessageStatus {
   /** The message.posted event id. */
   id: string;
+  /** The message's line (nodes that report it). */
+  line?: string;
+  precedence?: Precedence;
   state: MessageState;
   deliveredAt: string | null;
   /** Node id → when that node stored the message. */
@@ -216,6 +219,24 @@ export function fetchMessageStatus(messageId: string): Promise<MessageStatus> {
 /** Posts a free-text message; resolves with the stored `message.posted` event (LOG10). */
 export function postMessage(lineId: string, text: string, precedence: Precedence): Promise<LiaisonEvent> {
   return request<LiaisonEvent>('POST', `/lines/${encodeURIComponent(lineId)}/messages`, { text, precedence });
+}
+
+/**
+ * Acknowledges a peer's message (HOT3) with an optional short reply; resolves with the stored
+ * `message.acknowledged` event. Rejects with `own-message` (409) for our own node's messages,
+ * `already-acknowledged` (409), or 403 for roles that may not acknowledge.
+ */
+export function postAcknowledgement(messageId: string, text?: string): Promise<LiaisonEvent> {
+  const body = text === undefined || text.trim() === '' ? {} : { text: text.trim() };
+  return request<LiaisonEvent>('POST', `/messages/${encodeURIComponent(messageId)}/ack`, body);
+}
+
+/**
+ * Tells the node a person here has opened a peer's message (HOT3 "seen"); resolves with the
+ * message's state. The node ignores repeats and our own messages.
+ */
+export function postSeen(messageId: string): Promise<MessageStatus> {
+  return request<MessageStatus>('POST', `/messages/${encodeURIComponent(messageId)}/seen`, {});
 }
 
 /** The state of every peer link. */

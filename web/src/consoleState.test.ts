@@ -89,6 +89,20 @@ describe('console state', () => {
     assert.equal(streamed, loaded);
   });
 
+  it('[HOT3] keeps acknowledgements (for their reply) and drops message.seen bookkeeping', () => {
+    const seen = testEvent('bravo', 2, 3, 'message.seen', { message: 'alpha-1-c1' });
+    const acknowledged = testEvent('bravo', 3, 4, 'message.acknowledged', {
+      message: 'alpha-1-c1',
+      text: 'Roger',
+    });
+    const state = reduce([
+      { type: 'line-loaded', lineId: LINE, events: [testEvent('alpha', 1, 1), seen], statuses: [] },
+      { type: 'event-received', event: testEvent('bravo', 4, 5, 'message.seen', { message: 'alpha-2-c2' }) },
+      { type: 'event-received', event: acknowledged },
+    ]);
+    assert.deepEqual(ids(state), ['alpha-1-c1', 'bravo-3-c4']);
+  });
+
   it('[HOT3] keeps the latest state report of each message, from the history or the stream', () => {
     const state = reduce([
       {

@@ -1,11 +1,30 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { effectiveStatus, maySend, unacknowledgedFlashes, unknownStatus } from './messageState.ts';
+import {
+  awaitsOurAcknowledgement,
+  currentStatus,
+  effectiveStatus,
+  mayAcknowledge,
+  maySend,
+  unacknowledgedFlashes,
+  unknownStatus,
+  withAcknowledgement,
+} from './messageState.ts';
+import { acknowledgementsByMessage, readAcknowledgement, readMessageBody } from './messages.ts';
 import { testEvent, testStatus } from './testEvents.ts';
 
 const DEADLINE = '2026-11-26T21:14:05.000Z';
 const BEFORE = Date.parse(DEADLINE) - 1000;
 const AFTER = Date.parse(DEADLINE) + 1000;
+
+/** A `message.acknowledged` event of `origin` for message `id`, at `ts`. */
+function ack(origin: string, seq: number, id: string, ts = '2026-11-26T21:06:07.000Z', text?: string) {
+  const event = testEvent(origin, seq, seq + 10, 'message.acknowledged', {
+    message: id,
+    ...(text === undefined ? {} : { text }),
+  });
+  return { ...event, ts, author: `officer@${origin}` };
+}
 
 function flash(origin: string, seq: number) {
   return testEvent(origin, seq, seq, 'message.posted', {
@@ -87,5 +106,76 @@ describe('message state shown by the console', () => {
       false,
       false,
     ]);
+  });
+
+  it('[SEC1] lets admin, supervisor and officer acknowledge; interpreter and observer never', () => {
+    assert.deepEqual(
+      (['admin', 'supervisor', 'officer', 'interpreter', 'observer'] as const).map(mayAcknowledge),
+      [true, true, true, false, false],
+    );
+  });
+
+  it('[HOT3] offers the Acknowledge control on a peer message until it is acknowledged, also when overdue', () => {
+    const delivered = testStatus('m', { state: 'delivered', deadline: DEADLINE });
+    assert.equal(awaitsOurAcknowledgement(delivered, false), true);
+    assert.equal(awaitsOurAcknowledgement(delivered, true), false, 'never our own message');
+    assert.equal(
+      awaitsOurAcknowledgement({ ...delivered, state: 'overdue', overdueAt: DEADLINE }, false),
+      true,
+    );
+    const acked = {
+      ...delivered,
+      state: 'acknowledged' as const,
+      ackedAt: DEADLINE,
+      ackedBy: 'officer@alpha',
+    };
+    assert.equal(awaitsOurAcknowledgement(acked, false), false);
+  });
+
+  it('[HOT3] reads acknowledgements and their replies; the earliest one of a message wins', () => {
+    const first = ack('bravo', 2, 'alpha-1-c1', '2026-11-26T21:06:07.000Z', 'Received, checking');
+    const concurrent = ack('charlie', 1, 'alpha-1-c1', '2026-11-26T21:06:09.000Z');
+    const other = ack('bravo', 3, 'alpha-2-c2', '2026-11-26T21:07:00.000Z');
+    assert.equal(readAcknowledgement(first)?.text, 'Received, checking');
+    assert.equal(readAcknowledgement(other)?.text, null);
+    assert.equal(readAcknowledgement(testEvent('alpha', 1, 1)), null, 'a message is not an acknowledgement');
+    const found = acknowledgementsByMessage([concurrent, first, other]);
+    assert.equal(found.get('alpha-1-c1')?.event, first);
+    assert.equal(found.get('alpha-2-c2')?.event, other);
+    assert.equal(found.size, 2);
+  });
+
+  it('[HOT3] counts an acknowledgement held before the node reports it; the node report wins', () => {
+    const delivered = testStatus('m', { state: 'delivered', deadline: DEADLINE });
+    const held = readAcknowledgement(ack('bravo', 2, 'm'));
+    assert.ok(held);
+    const applied = withAcknowledgement(delivered, held);
+    assert.equal(applied.state, 'acknowledged');
+    assert.equal(applied.ackedBy, 'officer@bravo');
+    assert.equal(applied.ackedAt, '2026-11-26T21:06:07.000Z');
+    assert.equal(withAcknowledgement(delivered, undefined), delivered);
+    const reported = testStatus('m', {
+      state: 'acknowledged',
+      ackedAt: DEADLINE,
+      ackedBy: 'supervisor@bravo',
+    });
+    assert.equal(withAcknowledgement(reported, held), reported);
+  });
+
+  it('[CON1] ends the FLASH alarm at once when the acknowledgement is held, before its state frame', () => {
+    const incoming = flash('bravo', 1);
+    const body = readMessageBody(incoming);
+    assert.ok(body);
+    const statuses = { [incoming.id]: testStatus(incoming.id, { state: 'seen', deadline: DEADLINE }) };
+    assert.equal(unacknowledgedFlashes([incoming], statuses, 'alpha', BEFORE).length, 1);
+    const acks = acknowledgementsByMessage([ack('alpha', 2, incoming.id)]);
+    assert.deepEqual(unacknowledgedFlashes([incoming], statuses, 'alpha', BEFORE, acks), []);
+    assert.deepEqual(
+      unacknowledgedFlashes([incoming], statuses, 'alpha', AFTER, acks),
+      [],
+      'even past the deadline',
+    );
+    assert.equal(currentStatus(incoming, body, statuses, acks, AFTER).state, 'acknowledged');
+    assert.equal(currentStatus(incoming, body, statuses, new Map(), AFTER).state, 'overdue');
   });
 });

@@ -5,10 +5,14 @@
  * deadline merely passes, so the console applies the same rule with its own clock: a message
  * not acknowledged by its deadline shows as overdue at once, without a reload. The FLASH alarm
  * (CON1) lists the FLASH messages that still want an acknowledgement.
+ *
+ * An acknowledgement event the console already holds (our own, just posted, or one from the
+ * stream whose state frame has not come yet) counts at once, so the alarm never outlives the
+ * acknowledgement that ends it.
  */
 import type { LiaisonEvent, Role } from '../../src/core/types.ts';
 import type { MessageBody, MessageStatus } from './api.ts';
-import { readMessageBody } from './messages.ts';
+import { type Acknowledgement, readMessageBody } from './messages.ts';
 
 /** The state of a message we have no report for yet: durable at its origin, no more known. */
 export function unknownStatus(id: string): MessageStatus {
@@ -39,12 +43,54 @@ export function effectiveStatus(status: MessageStatus, nowMs: number, fallbackDe
   return { ...status, state: 'overdue', deadline, overdueAt: status.overdueAt ?? deadline };
 }
 
+/**
+ * The report with an acknowledgement the console holds applied, for when the node's state
+ * frame has not caught up yet. An acknowledgement the node already reports wins.
+ */
+export function withAcknowledgement(status: MessageStatus, acknowledgement?: Acknowledgement): MessageStatus {
+  if (acknowledgement === undefined || status.ackedAt !== null) return status;
+  return {
+    ...status,
+    state: 'acknowledged',
+    ackedAt: acknowledgement.event.ts,
+    ackedBy: acknowledgement.event.author,
+  };
+}
+
+/**
+ * Everything the console knows of one message's state as of `nowMs`: the node's report (or
+ * none yet), any acknowledgement held, and the deadline judged by our clock.
+ */
+export function currentStatus(
+  event: LiaisonEvent,
+  body: MessageBody,
+  statusById: Readonly<Record<string, MessageStatus>>,
+  acknowledgements: ReadonlyMap<string, Acknowledgement>,
+  nowMs: number,
+): MessageStatus {
+  const reported = statusById[event.id] ?? unknownStatus(event.id);
+  return effectiveStatus(withAcknowledgement(reported, acknowledgements.get(event.id)), nowMs, body.deadline);
+}
+
 /** Roles that may post on a line, mirroring the node's permission table (SEC1, docs/SECURITY.md). */
 const POSTING_ROLES: readonly Role[] = ['admin', 'supervisor', 'officer'];
 
 /** Whether a role may send messages; the node refuses the others with 403 anyway. */
 export function maySend(role: Role): boolean {
   return POSTING_ROLES.includes(role);
+}
+
+/** Roles that may acknowledge a peer's message and mark it seen (`message.ack`, SEC1). */
+const ACKNOWLEDGING_ROLES: readonly Role[] = ['admin', 'supervisor', 'officer'];
+
+/** Whether a role may acknowledge messages (and so mark them seen); the node refuses the others. */
+export function mayAcknowledge(role: Role): boolean {
+  return ACKNOWLEDGING_ROLES.includes(role);
+}
+
+/** Whether a message wants an acknowledgement from this desk: a peer's, not acknowledged yet. */
+export function awaitsOurAcknowledgement(status: MessageStatus, isOwn: boolean): boolean {
+  return !isOwn && status.state !== 'acknowledged' && status.ackedAt === null;
 }
 
 /** A FLASH message the alarm shows. */
@@ -64,12 +110,13 @@ export function unacknowledgedFlashes(
   statusById: Readonly<Record<string, MessageStatus>>,
   ownNodeId: string,
   nowMs: number,
+  acknowledgements: ReadonlyMap<string, Acknowledgement> = new Map(),
 ): FlashAlarmItem[] {
   const items: FlashAlarmItem[] = [];
   for (const event of events) {
     const body = readMessageBody(event);
     if (body === null || body.precedence !== 'FLASH') continue;
-    const status = effectiveStatus(statusById[event.id] ?? unknownStatus(event.id), nowMs, body.deadline);
+    const status = currentStatus(event, body, statusById, acknowledgements, nowMs);
     if (status.state === 'acknowledged') continue;
     const isOwn = event.origin === ownNodeId;
     if (isOwn && status.state !== 'overdue') continue;

@@ -6,6 +6,9 @@
  *
  * A message that arrives without a state report soon after (a frame lost to a node busy
  * writing, say) has its state read once, so it never stays "not yet delivered" by mistake.
+ *
+ * Acknowledging a message shows the acknowledgement at once (the node's answer is the event);
+ * marking one seen is reported once per message (`SeenMarks`) and its answer is the new state.
  */
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { LiaisonEvent, Precedence } from '../../src/core/types.ts';
@@ -17,10 +20,13 @@ import {
   fetchMessageStatus,
   fetchPeers,
   type Line,
+  postAcknowledgement,
   postMessage,
+  postSeen,
 } from './api.ts';
 import { type ConsoleState, consoleReducer, initialConsoleState } from './consoleState.ts';
 import { MESSAGE_POSTED } from './messages.ts';
+import { SeenMarks, wantsSeenMark } from './seenMarks.ts';
 import { openStream } from './stream.ts';
 
 /** How long a new message may go without a state report before the console asks for one. */
@@ -33,6 +39,10 @@ export interface ConsoleData {
   selectLine(lineId: string): void;
   /** Posts a message on a line and shows it at once; rejects with an ApiError. */
   send(lineId: string, text: string, precedence: Precedence): Promise<void>;
+  /** Acknowledges a peer's message with an optional reply and shows it at once; rejects with an ApiError. */
+  acknowledge(messageId: string, reply: string): Promise<void>;
+  /** Tells the node a person here has a peer's message on screen; once per message, failures ignored. */
+  markSeen(messageId: string): void;
   /** A failure to read from the node, in words, or null. */
   loadError: string | null;
 }
@@ -164,5 +174,45 @@ export function useConsoleData(onUnauthorized: () => void): ConsoleData {
     [checkStatusLater],
   );
 
-  return { state, selectedLineId, selectLine: setSelectedLineId, send, loadError };
+  const acknowledge = useCallback(async (messageId: string, reply: string) => {
+    try {
+      const event = await postAcknowledgement(messageId, reply);
+      dispatch({ type: 'event-received', event });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) onUnauthorizedRef.current();
+      if (error instanceof ApiError && error.code === 'already-acknowledged') {
+        // Someone was quicker: show their acknowledgement rather than leave the button up.
+        fetchMessageStatus(messageId)
+          .then((status) => dispatch({ type: 'statuses-received', statuses: [status] }))
+          .catch(() => {
+            // The stream's state frame brings it.
+          });
+      }
+      throw error;
+    }
+  }, []);
+
+  const seenMarks = useRef(new SeenMarks());
+  const markSeen = useCallback((messageId: string) => {
+    const known = statusByIdRef.current[messageId];
+    // Our own messages never reach here; a report says whether someone here opened it already.
+    if (known !== undefined && !wantsSeenMark(known, false)) return;
+    if (!seenMarks.current.claim(messageId)) return;
+    postSeen(messageId)
+      .then((status) => dispatch({ type: 'statuses-received', statuses: [status] }))
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) onUnauthorizedRef.current();
+        seenMarks.current.failed(messageId, error instanceof ApiError ? error.status : 0);
+      });
+  }, []);
+
+  return {
+    state,
+    selectedLineId,
+    selectLine: setSelectedLineId,
+    send,
+    acknowledge,
+    markSeen,
+    loadError,
+  };
 }

@@ -3,8 +3,10 @@
  * banners; the selected line's messages and the compose box, with a list of lines when there
  * are several. A one-second clock turns messages overdue as their deadlines pass (HOT3).
  */
+import { useMemo } from 'react';
 import type { Me } from '../api.ts';
-import { maySend, unacknowledgedFlashes } from '../messageState.ts';
+import { mayAcknowledge, maySend, unacknowledgedFlashes } from '../messageState.ts';
+import { type Acknowledgement, acknowledgementsByMessage } from '../messages.ts';
 import { t } from '../strings.ts';
 import { useConsoleData } from '../useConsoleData.ts';
 import { useNow } from '../useNow.ts';
@@ -16,6 +18,8 @@ import { LineList } from './LineList.tsx';
 import { LinkBanners } from './LinkBanners.tsx';
 import { MessageList } from './MessageList.tsx';
 
+const NO_ACKNOWLEDGEMENTS: ReadonlyMap<string, Acknowledgement> = new Map();
+
 /** Props of `ConsoleScreen`. */
 export interface ConsoleScreenProps {
   me: Me;
@@ -26,13 +30,31 @@ export interface ConsoleScreenProps {
 
 /** The duty officer's main screen. */
 export function ConsoleScreen({ me, onSignOut, onSessionEnded }: ConsoleScreenProps) {
-  const { state, selectedLineId, selectLine, send, loadError } = useConsoleData(onSessionEnded);
+  const { state, selectedLineId, selectLine, send, acknowledge, markSeen, loadError } =
+    useConsoleData(onSessionEnded);
   const selectedLine = state.lines.find((line) => line.id === selectedLineId) ?? null;
   const hasLineList = state.lines.length > 1;
   const nowMs = useNow();
-  const flashes = state.lines.flatMap((line) =>
-    unacknowledgedFlashes(state.eventsByLine[line.id] ?? [], state.statusById, me.node.nodeId, nowMs),
+  const acknowledgementsByLine = useMemo(
+    () =>
+      new Map(
+        Object.entries(state.eventsByLine).map(([lineId, events]) => [
+          lineId,
+          acknowledgementsByMessage(events),
+        ]),
+      ),
+    [state.eventsByLine],
   );
+  const flashes = state.lines.flatMap((line) =>
+    unacknowledgedFlashes(
+      state.eventsByLine[line.id] ?? [],
+      state.statusById,
+      me.node.nodeId,
+      nowMs,
+      acknowledgementsByLine.get(line.id),
+    ),
+  );
+  const canAcknowledge = mayAcknowledge(me.user.role);
 
   return (
     <div className="console">
@@ -67,7 +89,13 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded }: ConsoleScreenPr
               isLoaded={state.loadedLines[selectedLine.id] === true}
               statusById={state.statusById}
               ownNodeId={me.node.nodeId}
+              members={selectedLine.members}
+              peers={state.peers}
+              acknowledgements={acknowledgementsByLine.get(selectedLine.id) ?? NO_ACKNOWLEDGEMENTS}
               nowMs={nowMs}
+              canAcknowledge={canAcknowledge}
+              onAcknowledge={acknowledge}
+              onSeen={markSeen}
             />
             <Compose
               key={selectedLine.id}

@@ -1,15 +1,28 @@
 /**
  * A line's messages in LOG7 order, as a live log. Follows new messages while the reader is at
  * the bottom, and leaves the scroll alone while they read further up.
+ *
+ * Peers' messages that a reader who may acknowledge has on screen are marked seen (HOT3);
+ * acknowledgements are not listed themselves but show under the message they answer.
  */
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { LiaisonEvent } from '../../../src/core/types.ts';
-import type { MessageStatus } from '../api.ts';
-import { effectiveStatus, unknownStatus } from '../messageState.ts';
-import { isOwnEvent, LINE_CREATED, MESSAGE_POSTED, readMessageBody } from '../messages.ts';
+import type { MessageStatus, Peer } from '../api.ts';
+import { awaitsOurAcknowledgement, currentStatus } from '../messageState.ts';
+import {
+  type Acknowledgement,
+  isOwnEvent,
+  LINE_CREATED,
+  MESSAGE_POSTED,
+  readMessageBody,
+} from '../messages.ts';
+import { wantsSeenMark } from '../seenMarks.ts';
+import { describeMessageState, recipientsLinkDown } from '../stateWords.ts';
 import { t } from '../strings.ts';
 import { formatDualTime } from '../time.ts';
+import { useSeenObserver } from '../useSeenObserver.ts';
 import { MessageItem } from './MessageItem.tsx';
+import { peerName } from './PeerIndicator.tsx';
 
 /** Props of `MessageList`. */
 export interface MessageListProps {
@@ -18,16 +31,39 @@ export interface MessageListProps {
   isLoaded: boolean;
   statusById: Readonly<Record<string, MessageStatus>>;
   ownNodeId: string;
+  /** The line's member nodes, to tell which peers should hold a message. */
+  members: readonly string[];
+  /** Peer links, to name the one that is down when a message is not delivered. */
+  peers: readonly Peer[];
+  /** Message id → its acknowledgement held on this line. */
+  acknowledgements: ReadonlyMap<string, Acknowledgement>;
   /** The current time, for deadlines passing (HOT3). */
   nowMs: number;
+  /** Whether the reader may acknowledge (and so mark seen) peers' messages. */
+  canAcknowledge: boolean;
+  onAcknowledge(messageId: string, reply: string): Promise<void>;
+  onSeen(messageId: string): void;
 }
 
 /** Distance from the bottom, in pixels, within which the list keeps following new messages. */
 const FOLLOW_THRESHOLD_PX = 80;
 
 /** The message list of one line. */
-export function MessageList({ events, isLoaded, statusById, ownNodeId, nowMs }: MessageListProps) {
+export function MessageList({
+  events,
+  isLoaded,
+  statusById,
+  ownNodeId,
+  members,
+  peers,
+  acknowledgements,
+  nowMs,
+  canAcknowledge,
+  onAcknowledge,
+  onSeen,
+}: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
+  const observeSeen = useSeenObserver(scroller, onSeen);
   const list = useRef<HTMLOListElement>(null);
   const isFollowing = useRef(true);
   const eventCount = events.length;
@@ -77,14 +113,31 @@ export function MessageList({ events, isLoaded, statusById, ownNodeId, nowMs }: 
     }
     const body = readMessageBody(event);
     if (body === null) return [];
+    const isOwn = isOwnEvent(event, ownNodeId);
+    const status = currentStatus(event, body, statusById, acknowledgements, nowMs);
+    const words = describeMessageState({
+      status,
+      isOwn,
+      sentAt: event.ts,
+      bodyDeadline: body.deadline,
+      nowMs,
+      linkDownTo: isOwn
+        ? recipientsLinkDown(members, ownNodeId, status.deliveredTo, peers).map(peerName)
+        : [],
+    });
+    const mayAcknowledge = canAcknowledge && awaitsOurAcknowledgement(status, isOwn);
     return [
       <MessageItem
         key={event.id}
         event={event}
         body={body}
-        status={effectiveStatus(statusById[event.id] ?? unknownStatus(event.id), nowMs, body.deadline)}
-        isOwn={isOwnEvent(event, ownNodeId)}
+        status={status}
+        words={words}
+        isOwn={isOwn}
         nowMs={nowMs}
+        acknowledgement={acknowledgements.get(event.id)}
+        onAcknowledge={mayAcknowledge ? (reply) => onAcknowledge(event.id, reply) : undefined}
+        observeSeen={canAcknowledge && wantsSeenMark(status, isOwn) ? observeSeen : undefined}
       />,
     ];
   });
