@@ -39,6 +39,11 @@ async function prepareNode(
   port: number,
   password: string,
 ): Promise<void> {
+  if (existsSync(configPath(dir)) && loadConfig(dir, {}).federationUrl.startsWith('ws:')) {
+    // Made by a version before mutual TLS between nodes (FED2): demo data is disposable.
+    say(`${dir} was made by an older version without TLS between nodes; recreating it`);
+    rmSync(dir, { recursive: true, force: true });
+  }
   if (existsSync(configPath(dir))) {
     const config = loadConfig(dir, {});
     if (config.httpPort !== port) {
@@ -89,7 +94,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const log = openSync(join(dir, 'node.log'), 'a');
     const child = spawn(process.execPath, [BIN, 'serve', '--data', dir], {
       stdio: ['ignore', log, log],
-      env: process.env,
+      env: { ...process.env, LIAISON_SKIP_CONSOLE_BUILD: '1' },
     });
     children.set(node.nodeId, child);
     child.on('exit', (exitCode, signal) => {

@@ -10,11 +10,13 @@ import { isoTime, systemClock } from '../core/clock.ts';
 import { verifyExport } from '../core/exportFormat.ts';
 import { fingerprint } from '../core/sign.ts';
 import { ROLES, type Role } from '../core/types.ts';
+import { BackupError, createBackup, restoreBackup } from '../node/backup.ts';
 import { ConfigError, loadConfig } from '../node/config.ts';
 import { adminTokenPath, loadSigner, nodeCard, openStore } from '../node/folder.ts';
 import { addUser, initNode, silentLogger } from '../node/init.ts';
 import { CardError, importCard, parseCard } from '../node/pairing.ts';
 import { runningPid } from '../node/pidfile.ts';
+import { RESTORED_AT_KEY } from '../node/restoreGate.ts';
 import { exportLines, rebuildProjections } from '../record/export.ts';
 import { Ledger } from '../record/ledger.ts';
 import { progress } from './progress.ts';
@@ -97,7 +99,11 @@ program
     const dataDir = requireNodeFolder(options.data);
     const { buildConsole } = await import('./buildConsole.ts');
     const { startNode } = await import('../node/node.ts');
-    await buildConsole({ quiet: true }).catch((error: Error) => {
+    // The demo and the test harness build the console once before starting their nodes.
+    const build = process.env.LIAISON_SKIP_CONSOLE_BUILD
+      ? Promise.resolve(false)
+      : buildConsole({ quiet: true });
+    await build.catch((error: Error) => {
       process.stderr.write(
         `liaison: the console could not be built (${error.message}); the API still runs\n`,
       );
@@ -295,6 +301,77 @@ program
   });
 
 program
+  .command('backup')
+  .description('copy a node (database snapshot, keys, configuration) into a new folder; works while it runs')
+  .requiredOption('--data <dir>', 'the node folder')
+  .requiredOption('--out <dir>', 'the backup folder to create (new or empty)')
+  .action(async (options) => {
+    const dataDir = requireNodeFolder(options.data);
+    const outDir = resolve(options.out);
+    const bar = progress('copying the database (pages)');
+    const manifest = await createBackup({
+      dataDir,
+      outDir,
+      onProgress: (done, total) => bar.update(done, total),
+    });
+    bar.done();
+    process.stdout.write(
+      `backed up ${manifest.nodeId}: ${manifest.events} event${manifest.events === 1 ? '' : 's'} and ` +
+        `${Object.keys(manifest.files).length} files into ${outDir}\n`,
+    );
+  });
+
+program
+  .command('restore <backup>')
+  .description('restore a backup into a stopped node folder; the node then waits for its peers (LOG9)')
+  .requiredOption('--data <dir>', 'the node folder to restore into (created when missing)')
+  .option('--force', 'replace a folder that holds another node')
+  .action(async (backupDir: string, options) => {
+    const dataDir = resolve(options.data);
+    const { manifest, setAside } = await restoreBackup({
+      backupDir: resolve(backupDir),
+      dataDir,
+      force: Boolean(options.force),
+    });
+    process.stdout.write(
+      `restored ${manifest.nodeId} as of ${manifest.createdAt} (${manifest.events} events) into ${dataDir}\n` +
+        (setAside ? `the files it replaced are in ${setAside}\n` : '') +
+        'on its next start the node appends nothing until its peers have returned its own latest events;\n' +
+        `if they are gone for good: liaison release-appends --data ${options.data}\n`,
+    );
+  });
+
+program
+  .command('release-appends')
+  .description("end a restored node's wait for its peers (LOG9) — only when they are gone for good")
+  .requiredOption('--data <dir>', 'the node folder')
+  .action(async (options) => {
+    const dataDir = requireNodeFolder(options.data);
+    if (runningPid(dataDir) !== null) {
+      const result = (await callRunningNode(dataDir, '/api/v1/admin/release-appends', {})) as {
+        wasHeld: boolean;
+        reason: string | null;
+      };
+      process.stdout.write(
+        result.wasHeld ? `appends released (they were held: ${result.reason})\n` : 'appends were not held\n',
+      );
+      return;
+    }
+    const store = await openStore(dataDir);
+    try {
+      const wasRestored = Boolean(await store.getMeta(RESTORED_AT_KEY));
+      await store.setMeta(RESTORED_AT_KEY, '');
+      process.stdout.write(
+        wasRestored
+          ? 'the node will not wait for its peers on its next start\n'
+          : 'the node was not waiting for its peers\n',
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+program
   .command('demo')
   .description('run two paired nodes, alpha and bravo, each its own process')
   .option('--base-port <port>', 'alpha on this port, bravo on the next', '7801')
@@ -332,7 +409,12 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CliError || error instanceof ConfigError || error instanceof CardError) {
+  if (
+    error instanceof CliError ||
+    error instanceof ConfigError ||
+    error instanceof CardError ||
+    error instanceof BackupError
+  ) {
     process.stderr.write(`liaison: ${error.message}\n`);
     process.exit(1);
   }

@@ -23,6 +23,8 @@ export const REJECTION_CODES = {
   'dep-backwards': "deps go backwards from the origin's previous event, or drop an origin it named (LOG6)",
   'bad-clock': 'clock is not 1 + max(own last clock, clocks of deps) (LOG6)',
   equivocation: 'two different events signed for the same (line, origin, seq) (LOG9)',
+  quarantined:
+    'the origin equivocated on this line; its events are refused there until an admin resolves it (LOG9)',
   duplicate: 'the same event appears twice in an export (LOG12)',
   'out-of-order':
     "an export's events are not in ascending LOG7 order, or a line's events are split (LOG7, LOG12)",

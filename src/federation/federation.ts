@@ -5,7 +5,14 @@
  * with, backing off from 200 ms to at most 5 s (FED6); an inbound link from the peer resets the
  * backoff. When both sides dialed at once, the connection dialed by the smaller node id is
  * kept, so there is one connection per pair. Link state (FED7): up; degraded after 7.5 s
- * without hearing from the peer or with RTT over 1 s; down after 15 s or without a link.
+ * without hearing from the peer or with RTT over 1 s; down after 15 s or without a link. The
+ * skew alarm (FED7) rises when a heartbeat measures the peer's clock more than 2 s off ours and
+ * falls only when one measures it within 2 s again (a lost link keeps it as it was). Listeners
+ * hear of every change of state or of the alarm.
+ *
+ * Visible queues (FED6): besides the count of events the peer is not known to hold, each peer's
+ * status names the `ts` of the oldest of them (`oldestQueuedAt`), looked up in the store in the
+ * background on every state evaluation, so reading a status never waits for the store.
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -22,6 +29,8 @@ export const BACKOFF_MAX_MS = 5_000;
 export const DEGRADED_AFTER_MS = 7_500;
 export const DOWN_AFTER_MS = 15_000;
 export const DEGRADED_RTT_MS = 1_000;
+/** A peer clock further off than this raises the skew alarm (FED7). */
+export const SKEW_ALARM_MS = 2_000;
 
 /** A peer as `GET /api/v1/peers` shows it. */
 export interface PeerStatus {
@@ -36,6 +45,10 @@ export interface PeerStatus {
   since: string;
   /** Estimated peer clock minus ours, in ms (FED7). */
   clockOffsetMs: number | null;
+  /** The last measured |clockOffsetMs| was over 2 s (FED7); kept while the link is down. */
+  skewAlarm: boolean;
+  /** `ts` of the oldest event this node holds that the peer is not known to hold (FED6). */
+  oldestQueuedAt: string | null;
   /** The last time a link with this peer was refused, and why (a wrong certificate or key, FED2). */
   lastRefusal: { code: string; message: string; byPeer: boolean; at: string } | null;
 }
@@ -66,6 +79,8 @@ interface PeerSlot {
   /** What the peer was last known to hold, kept when its link closes (for the queue count). */
   peerHeads: WireHeads | null;
   lastRefusal: PeerStatus['lastRefusal'];
+  skewAlarm: boolean;
+  oldestQueuedAt: string | null;
 }
 
 export class Federation {
@@ -78,6 +93,8 @@ export class Federation {
   private readonly refusalListeners = new Set<(peer: string | null, code: string) => void>();
   private stateTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** The running lookup of every peer's oldest queued event, if any (one at a time). */
+  private oldestRefresh: Promise<void> | null = null;
 
   constructor(private readonly options: FederationOptions) {}
 
@@ -118,6 +135,7 @@ export class Federation {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.stateTimer) clearInterval(this.stateTimer);
+    await this.oldestRefresh;
     for (const slot of this.slots.values()) {
       if (slot.dialTimer) clearTimeout(slot.dialTimer);
       slot.dialing?.terminate();
@@ -183,6 +201,8 @@ export class Federation {
         lastHeartbeatAt: null,
         peerHeads: null,
         lastRefusal: null,
+        skewAlarm: false,
+        oldestQueuedAt: null,
       };
       this.slots.set(peerId, slot);
     }
@@ -321,17 +341,67 @@ export class Federation {
     const slot = this.slot(peerId);
     const peer = this.options.peers().find((p) => p.nodeId === peerId);
     const link = slot.link?.isOpen ? slot.link : null;
+    const queue = this.queueFor(peerId, link);
     return {
       nodeId: peerId,
       name: peer?.name ?? peerId,
       state: slot.state,
       rttMs: link?.rttMs ?? null,
-      queue: this.queueFor(peerId, link),
+      queue,
       lastHeartbeatAt: slot.lastHeartbeatAt === null ? null : isoTime(slot.lastHeartbeatAt),
       since: isoTime(slot.since),
       clockOffsetMs: link?.offsetMs === null || link === null ? null : Math.round(link.offsetMs),
+      skewAlarm: slot.skewAlarm,
+      // The lookup runs behind the count: an empty queue has no oldest event, whatever it found.
+      oldestQueuedAt: queue === 0 ? null : slot.oldestQueuedAt,
       lastRefusal: slot.lastRefusal,
     };
+  }
+
+  /**
+   * What the peer is known to hold on the shared lines, or null when it confirmed nothing since
+   * this node started (then every event not of the peer's own origin counts as queued).
+   */
+  private knownHeadsOf(peerId: string): WireHeads | null {
+    const slot = this.slot(peerId);
+    const link = slot.link?.isOpen ? slot.link : null;
+    return link?.knownPeerHeads() ?? slot.peerHeads;
+  }
+
+  /**
+   * Looks up, for every peer, the `ts` of the oldest event it is not known to hold: for each
+   * (line, origin) where this node is ahead, the first event past the peer's head (FED6).
+   * Runs in the background; a call while one runs is dropped (the next evaluation retries).
+   */
+  private refreshOldestQueued(): Promise<void> {
+    if (this.oldestRefresh) return this.oldestRefresh;
+    this.oldestRefresh = (async () => {
+      for (const [peerId, slot] of this.slots) {
+        if (this.stopped) return;
+        const theirs = this.knownHeadsOf(peerId);
+        const ours = this.options.ledger.headSummary(this.options.sharedLines(peerId));
+        let oldest: { ms: number; ts: string } | null = null;
+        for (const [line, origins] of Object.entries(ours)) {
+          for (const [origin, head] of Object.entries(origins)) {
+            if (!theirs && origin === peerId) continue;
+            const theirSeq = theirs?.[line]?.[origin]?.seq ?? 0;
+            if (head.seq <= theirSeq) continue;
+            const first = await this.options.store.getEventBySeq(line, origin, theirSeq + 1);
+            const ms = first ? Date.parse(first.event.ts) : Number.NaN;
+            if (first && !Number.isNaN(ms) && (!oldest || ms < oldest.ms))
+              oldest = { ms, ts: first.event.ts };
+          }
+        }
+        slot.oldestQueuedAt = oldest?.ts ?? null;
+      }
+    })()
+      .catch((error: Error) =>
+        this.options.logger.warn({ err: error.message }, 'could not look up the oldest queued events'),
+      )
+      .finally(() => {
+        this.oldestRefresh = null;
+      });
+    return this.oldestRefresh;
   }
 
   private queueFor(peerId: string, link: Link | null): number {
@@ -360,13 +430,23 @@ export class Federation {
         } else if (silentMs > DEGRADED_AFTER_MS || (link.rttMs ?? 0) > DEGRADED_RTT_MS) state = 'degraded';
         else state = 'up';
       }
-      if (state !== slot.state) {
+      // Only a measurement moves the alarm: without a link the last one stands.
+      const offsetMs = link?.offsetMs ?? null;
+      const skewAlarm = offsetMs === null ? slot.skewAlarm : Math.abs(offsetMs) > SKEW_ALARM_MS;
+      const isStateChange = state !== slot.state;
+      if (!isStateChange && skewAlarm === slot.skewAlarm) continue;
+      if (isStateChange) {
         slot.state = state;
         slot.since = now;
-        const status = this.statusOf(peerId);
         this.options.logger.info({ peer: peerId, state }, 'link state');
-        for (const listener of this.listeners) listener(status);
       }
+      if (skewAlarm !== slot.skewAlarm) {
+        slot.skewAlarm = skewAlarm;
+        this.options.logger.warn({ peer: peerId, clockOffsetMs: offsetMs, skewAlarm }, 'clock skew alarm');
+      }
+      const status = this.statusOf(peerId);
+      for (const listener of this.listeners) listener(status);
     }
+    if (!this.stopped) void this.refreshOldestQueued();
   }
 }

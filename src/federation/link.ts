@@ -30,6 +30,9 @@ import {
   type WireHeads,
 } from './protocol.ts';
 
+/** Bytes this node buffers for a peer that does not read before it drops the link. */
+export const MAX_UNREAD_BYTES = 4 * MAX_BATCH_BYTES + 1024 * 1024;
+
 /** Heartbeat period (FED7). */
 export const HEARTBEAT_MS = 5_000;
 
@@ -49,6 +52,11 @@ export interface LinkContext {
   peerCertificate(nodeId: string): string | null | undefined;
   /** Line ids shared by this node and the peer. */
   sharedLines(peer: string): string[];
+  /**
+   * Called when the peer's `heads` frame arrived (FED5), before anything is pushed: what it
+   * holds, this node's own events included (a restored node waits on these, LOG9).
+   */
+  peerHeadsArrived?(peer: string, heads: WireHeads): void;
 }
 
 export interface LinkEvents {
@@ -156,6 +164,16 @@ export class Link {
 
   private send(frame: Frame): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
+    // A peer that stops reading cannot make this node buffer without bound: at most 4 batches
+    // are unanswered anyway, so this only trips on a peer that reads nothing at all.
+    if (this.socket.bufferedAmount > MAX_UNREAD_BYTES) {
+      this.context.logger.warn(
+        { peer: this.peerId, buffered: this.socket.bufferedAmount },
+        'peer is not reading; dropping the link',
+      );
+      this.terminate();
+      return;
+    }
     this.socket.send(JSON.stringify(frame));
   }
 
@@ -271,6 +289,7 @@ export class Link {
         this.peerHeads = frame.heads;
         this.hasPeerHeads = true;
         this.sentHeads = {};
+        if (this.peerId) this.context.peerHeadsArrived?.(this.peerId, frame.heads);
         void this.rewind().then(() => this.schedulePush());
         return;
       case 'batch': {
@@ -329,6 +348,7 @@ export class Link {
           rejected: result.rejected.map((r) => ({ index: r.index, id: r.id, code: r.code })),
         };
         this.send({ t: 'receipt', body, sig: this.context.signer.sign(canonicalBytes(body)) });
+        this.notePeerHolds(envelopes, new Set(result.rejected.map((r) => r.index)));
       },
       (error: Error) => {
         // The store could not write: say nothing, the sender re-sends after reconnecting.
@@ -337,6 +357,25 @@ export class Link {
         this.terminate();
       },
     );
+  }
+
+  /**
+   * The peer holds every event it sent us that we did not refuse: counting them as held keeps
+   * this node from pushing the peer's own events straight back to it.
+   */
+  private notePeerHolds(envelopes: unknown[], rejected: Set<number>): void {
+    for (const [index, raw] of envelopes.entries()) {
+      if (rejected.has(index) || typeof raw !== 'object' || raw === null) continue;
+      const { line, origin, seq } = raw as { line?: unknown; origin?: unknown; seq?: unknown };
+      if (typeof line !== 'string' || typeof origin !== 'string' || typeof seq !== 'number') continue;
+      const origins = this.peerHeads[line] ?? {};
+      const held = origins[origin];
+      if (!held || held.seq < seq) {
+        const id = (raw as { id?: unknown }).id;
+        origins[origin] = { seq, id: typeof id === 'string' ? id : '' };
+        this.peerHeads[line] = origins;
+      }
+    }
   }
 
   private onReceipt(body: ReceiptBody, sig: string): void {

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { NODE_ID_PATTERN, PRECEDENCES, type Precedence } from '../core/types.ts';
 
+/** Drills every hour unless `drillIntervalMs` says otherwise (FED8). */
+export const DEFAULT_DRILL_INTERVAL_MS = 3_600_000;
+
 /** Default acknowledgement deadlines (HOT2). */
 export const DEFAULT_ACK_DEADLINES: Record<Precedence, string> = {
   FLASH: '10m',
@@ -28,6 +31,22 @@ const configSchema = z
     ackDeadlines: z.string().default(''),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     headsIntervalMs: z.coerce.number().int().min(10).default(1000),
+    // The two keys below are optional, not defaulted, so configs written before them (and the
+    // NodeConfig objects `liaison init` writes) read back unchanged; node.ts applies defaults.
+    /**
+     * How often each hotline is drilled (FED8), default DEFAULT_DRILL_INTERVAL_MS; 0 sends no
+     * drills (answers are still given).
+     */
+    drillIntervalMs: z.coerce
+      .number()
+      .int()
+      .refine((ms) => ms === 0 || ms >= 1000, 'a drill interval is 0 (off) or at least 1000 ms')
+      .optional(),
+    /**
+     * Test and diagnostic knob: shifts this node's clock by this many ms (default 0), to show
+     * what skewed clocks do (FED7's skew alarm). Never set it on a real node.
+     */
+    clockOffsetMs: z.coerce.number().int().optional(),
   })
   .strict();
 

@@ -5,21 +5,31 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import pino, { type Logger as PinoLogger } from 'pino';
-import { type Clock, isoTime, systemClock } from '../core/clock.ts';
+import { type Clock, isoTime, offsetClock, systemClock } from '../core/clock.ts';
 import type { Signer } from '../core/sign.ts';
+import { Drills } from '../federation/drills.ts';
 import { Federation } from '../federation/federation.ts';
 import { HeadsRecorder } from '../federation/headsRecorder.ts';
+import { LinkEvents } from '../federation/linkEvents.ts';
 import { Hotline } from '../hotline/messages.ts';
 import { Ledger } from '../record/ledger.ts';
+import { registerAdminRoutes } from '../server/adminRoutes.ts';
 import { buildApp } from '../server/app.ts';
 import { NodeMetrics } from '../server/metrics.ts';
 import { Sessions } from '../server/sessions.ts';
 import { StreamHub } from '../server/stream.ts';
 import type { Store } from '../store/types.ts';
-import { ConfigError, loadConfig, type NodeConfig, parseDeadlines } from './config.ts';
+import {
+  ConfigError,
+  DEFAULT_DRILL_INTERVAL_MS,
+  loadConfig,
+  type NodeConfig,
+  parseDeadlines,
+} from './config.ts';
 import { adminTokenPath, CONSOLE_DIR, loadSigner, loadTlsIdentity, openStore } from './folder.ts';
 import { importCard, parseCard } from './pairing.ts';
 import { acquirePidFile, releasePidFile } from './pidfile.ts';
+import { RESTORED_AT_KEY, RestoreGate } from './restoreGate.ts';
 
 export interface StartOptions {
   dataDir: string;
@@ -40,6 +50,7 @@ export interface RunningNode {
   hotline: Hotline;
   signer: Signer;
   headsRecorder: HeadsRecorder;
+  drills: Drills;
   url: string;
   stop(): Promise<void>;
 }
@@ -48,8 +59,9 @@ export interface RunningNode {
 export async function startNode(options: StartOptions): Promise<RunningNode> {
   const { dataDir } = options;
   const env = options.env ?? process.env;
-  const clock = options.clock ?? systemClock;
   const config = loadConfig(dataDir, env);
+  // `clockOffsetMs` is a test and diagnostic knob (FED7's skew alarm between real processes).
+  const clock = options.clock ?? (config.clockOffsetMs ? offsetClock(config.clockOffsetMs) : systemClock);
   const logger = options.logger ?? pino({ level: config.logLevel, base: { node: config.nodeId } });
   const signer = loadSigner(dataDir);
   acquirePidFile(dataDir);
@@ -63,7 +75,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     await ledger.open();
     const deadlines = parseDeadlines(config.ackDeadlines);
     const hotline = new Hotline(ledger, store, deadlines, clock);
-    const metrics = new NodeMetrics(config.nodeId);
+    const metrics = new NodeMetrics(config.nodeId, clock);
     ledger.onCommitted((batch) => {
       for (const stored of batch.events) {
         if (stored.arrival === 0) continue;
@@ -71,6 +83,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       }
     });
     ledger.onRejected((code) => metrics.eventsRejected.inc({ reason: code }));
+    ledger.onEquivocation((proof) => metrics.equivocations.inc({ origin: proof.origin }));
 
     let peers = (await store.listNodes()).filter((n) => !n.isSelf);
     const federation = new Federation({
@@ -91,6 +104,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
           .listLines()
           .filter((l) => l.kind !== 'local' && l.members.includes(peer))
           .map((l) => l.id),
+      peerHeadsArrived: (peer, heads) => restoreGate?.peerHeadsArrived(peer, heads),
     });
 
     // Delivery latency (for /metrics): from an own event's timestamp to the receipt naming it,
@@ -115,6 +129,30 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     const sessions = new Sessions(store, config.nodeId, clock, adminToken);
     const stream = new StreamHub(store, ledger, hotline, federation, metrics, logger);
     const headsRecorder = new HeadsRecorder({ ledger, store, logger, intervalMs: config.headsIntervalMs });
+
+    // LOG9: restored from a backup, the node appends nothing (heads.recorded included) until its
+    // peers have returned its own latest events (restoreGate.ts).
+    let stopped = false;
+    const restoreGate = (await store.getMeta(RESTORED_AT_KEY))
+      ? new RestoreGate({
+          ledger,
+          peers: peers.map((p) => p.nodeId),
+          logger,
+          onRelease: async () => {
+            await store.setMeta(RESTORED_AT_KEY, '');
+            if (!stopped) headsRecorder.start();
+          },
+        })
+      : null;
+    restoreGate?.hold();
+    const linkEvents = new LinkEvents({ federation, ledger, logger });
+    const drills = new Drills({
+      ledger,
+      store,
+      clock,
+      logger,
+      intervalMs: config.drillIntervalMs ?? DEFAULT_DRILL_INTERVAL_MS,
+    });
 
     const pair = async (cardText: string) => {
       const card = parseCard(cardText);
@@ -153,15 +191,24 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       consoleDir: options.consoleDir === undefined ? CONSOLE_DIR : options.consoleDir,
       startedAt: clock.now(),
     });
+    registerAdminRoutes(app, {
+      releaseAppends: async () => {
+        const reason = ledger.appendsHeldBecause;
+        await restoreGate?.release('admin');
+        ledger.releaseAppends();
+        return { wasHeld: reason !== null, reason };
+      },
+    });
+    linkEvents.start();
+    drills.start();
     await federation.start();
     await app.listen({ host: config.host, port: config.httpPort });
-    headsRecorder.start();
+    if (!restoreGate) headsRecorder.start();
     logger.info(
       { url: config.publicUrl, federation: config.federationUrl, peers: peers.map((p) => p.nodeId) },
       'node started',
     );
 
-    let stopped = false;
     return {
       config,
       store,
@@ -170,11 +217,15 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       hotline,
       signer,
       headsRecorder,
+      drills,
       url: `http://${config.host}:${config.httpPort}`,
       async stop() {
         if (stopped) return;
         stopped = true;
         await headsRecorder.stop();
+        // Before the links close, so a shutdown is not recorded as the link going down.
+        await linkEvents.stop();
+        await drills.stop();
         await federation.stop();
         await app.close();
         await ledger.idle();

@@ -459,10 +459,26 @@ describe('Ledger.receive', () => {
         result.rejected.map((r) => [r.code, r.id]),
         [
           ['equivocation', forkedHead.id],
-          ['equivocation', forkedOlder.id],
+          ['quarantined', forkedOlder.id],
         ],
+        'after the first proof the origin is quarantined on the line',
       );
-      assert.deepEqual(heard, ['equivocation', 'equivocation']);
+      assert.deepEqual(heard, ['equivocation', 'quarantined']);
+      const proofs = await bravo.store.listEquivocations();
+      assert.equal(proofs.length, 1, 'the conflicting event is kept as proof');
+      assert.equal(proofs[0]?.conflicting.id, forkedHead.id);
+      assert.equal(proofs[0]?.heldId, a2.id);
+      assert.ok(bravo.ledger.isQuarantined(LINE, 'alpha'));
+      assert.ok(
+        await bravo.ledger.resolveEquivocation(proofs[0]?.id ?? 0, 'admin@bravo', 'checked with alpha'),
+      );
+      assert.equal(bravo.ledger.isQuarantined(LINE, 'alpha'), false, 'an admin lifts the quarantine');
+      assert.deepEqual(await bravo.store.listEquivocations(), []);
+      assert.equal(
+        (await bravo.store.listEquivocations(true))[0]?.resolvedBy,
+        'admin@bravo',
+        'the proof stays',
+      );
       assert.equal((await bravo.store.getEventBySeq(LINE, 'alpha', 2))?.event.id, a2.id);
       assert.equal((await bravo.store.getEventBySeq(LINE, 'alpha', 1))?.event.id, genesis.id);
       assert.equal(await bravo.store.countEvents(), 2);

@@ -11,13 +11,14 @@
  * node reaches thousands of durable events a second on a disk that does a few hundred fsyncs.
  */
 
+import { randomBytes } from 'node:crypto';
 import { canonicalBytes } from '../core/canonical.ts';
 import { checkChain, type HeldEventInfo, nextEnvelopeFields } from '../core/chain.ts';
 import type { Clock } from '../core/clock.ts';
 import { isoTime } from '../core/clock.ts';
-import { eventId, parseEnvelope, signEvent } from '../core/event.ts';
+import { genesisMembers, parseEnvelope, signEvent, signedBytes, unsignedOf } from '../core/event.ts';
 import type { Rejection } from '../core/rejection.ts';
-import { type Signer, verifySignature } from '../core/sign.ts';
+import { type Signer, sha256, verifySignatureAsync } from '../core/sign.ts';
 import {
   ENVELOPE_VERSION,
   type JsonObject,
@@ -26,7 +27,9 @@ import {
   type UnsignedEnvelope,
 } from '../core/types.ts';
 import type { DeliveryRow, LineRecord, ProjectionOp, Store, StoredEvent } from '../store/types.ts';
+import { HeadIndex } from './headIndex.ts';
 import { projectEvent } from './projection.ts';
+import { type EquivocationAlarm, Quarantine } from './quarantine.ts';
 
 /** A failure of an append that the caller can explain to a user (mapped to 4xx by the server). */
 export class RecordError extends Error {
@@ -63,13 +66,6 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
-interface OriginHead {
-  seq: number;
-  id: string;
-  clock: number;
-  depSeqs: Record<string, number>;
-}
-
 type Job =
   | {
       kind: 'append';
@@ -82,17 +78,26 @@ type Job =
     }
   | {
       kind: 'receive';
-      envelopes: unknown[];
+      envelopes: Preverified[];
       peer: string;
       resolve: (result: ReceiveResult) => void;
       reject: (error: Error) => void;
     }
   | { kind: 'deliveries'; rows: DeliveryRow[]; resolve: () => void; reject: (error: Error) => void };
 
+/**
+ * A received envelope after the checks that need nothing held: its shape (LOG2), its id, and
+ * its signature (LOG5), checked on libuv's thread pool before the event enters the write queue.
+ */
+interface Preverified {
+  parsed: ReturnType<typeof parseEnvelope>;
+  id: string | null;
+  /** null when the origin's key is unknown (refused later as unknown-origin). */
+  isSignatureValid: boolean | null;
+}
+
 /** Jobs grouped into one commit at most; bounds the latency a huge batch can add to an author. */
 const MAX_JOBS_PER_COMMIT = 512;
-/** Held-event facts kept in memory for dependency checks before asking the store. */
-const RECENT_CACHE_SIZE = 50_000;
 
 export interface LedgerOptions {
   store: Store;
@@ -108,11 +113,13 @@ export class Ledger {
   private readonly signer: Signer;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly heads = new Map<string, Map<string, OriginHead>>();
-  private readonly recent = new Map<string, HeldEventInfo>();
+  private readonly index = new HeadIndex();
+  private readonly quarantine: Quarantine;
   private readonly lines = new Map<string, LineRecord>();
   private readonly nodeKeys = new Map<string, string>();
   private readonly queue: Job[] = [];
+  private readonly receiveOrder = new Map<string, Promise<void>>();
+  private appendHold: string | null = null;
   private draining = false;
   private readonly committedListeners = new Set<(batch: CommittedBatch) => void>();
   private readonly rejectionListeners = new Set<(code: string, peer: string) => void>();
@@ -123,12 +130,14 @@ export class Ledger {
     this.selfId = options.selfId;
     this.clock = options.clock;
     this.logger = options.logger;
+    this.quarantine = new Quarantine(options.store, options.clock, options.logger);
   }
 
   /** Loads lines, node keys and the heads of every (line, origin) from the store. */
   async open(): Promise<void> {
     for (const line of await this.store.listLines()) this.lines.set(line.id, line);
     for (const node of await this.store.listNodes()) this.nodeKeys.set(node.nodeId, node.publicKey);
+    await this.quarantine.load();
     const heads = await this.store.heads();
     for (const [line, origins] of Object.entries(heads)) {
       for (const [origin, head] of Object.entries(origins)) {
@@ -139,7 +148,7 @@ export class Ledger {
           const dep = await this.store.getEvent(depId);
           if (dep) depSeqs[depOrigin] = dep.event.seq;
         }
-        this.setHead(line, origin, { seq: head.seq, id: head.id, clock: head.clock, depSeqs });
+        this.index.set(line, origin, { seq: head.seq, id: head.id, clock: head.clock, depSeqs });
       }
     }
   }
@@ -177,25 +186,17 @@ export class Ledger {
 
   /** line → origin → latest held {seq, id}: what this node holds (FED5). */
   headSummary(lineIds?: Iterable<string>): Record<string, Record<string, { seq: number; id: string }>> {
-    const summary: Record<string, Record<string, { seq: number; id: string }>> = {};
-    const wanted = lineIds ? new Set(lineIds) : null;
-    for (const [line, origins] of this.heads) {
-      if (wanted && !wanted.has(line)) continue;
-      const entry: Record<string, { seq: number; id: string }> = {};
-      for (const [origin, head] of origins) entry[origin] = { seq: head.seq, id: head.id };
-      summary[line] = entry;
-    }
-    return summary;
+    return this.index.summary(lineIds);
   }
 
   /** The seq this node holds for (line, origin), 0 when none. */
   heldSeq(line: string, origin: string): number {
-    return this.heads.get(line)?.get(origin)?.seq ?? 0;
+    return this.index.get(line, origin)?.seq ?? 0;
   }
 
   /** Whether the line's genesis is held, so members may write on it. */
   isReady(line: string): boolean {
-    return (this.heads.get(line)?.size ?? 0) > 0;
+    return this.index.isReady(line);
   }
 
   /**
@@ -204,16 +205,61 @@ export class Ledger {
    * genesis is not yet held, or an oversized body (LOG11).
    */
   append(line: string, author: string, type: string, body: JsonObject): Promise<StoredEvent> {
+    if (this.appendHold) return Promise.reject(new RecordError('catching-up', this.appendHold));
     return new Promise((resolve, reject) => {
       this.enqueue({ kind: 'append', line, author, type, body, resolve, reject });
     });
   }
 
+  /**
+   * Refuses every local append until `releaseAppends` (LOG9): a node restored from a backup
+   * must first get its own latest events back from its peers, or it would reuse a seq.
+   */
+  holdAppends(reason: string): void {
+    this.appendHold = reason;
+  }
+
+  releaseAppends(): void {
+    this.appendHold = null;
+  }
+
+  /** Why local appends are held, or null. */
+  get appendsHeldBecause(): string | null {
+    return this.appendHold;
+  }
+
   /** Checks and stores a peer's batch (LOG8, FED4); resolves once accepted events are durable. */
   receive(envelopes: unknown[], peer: string): Promise<ReceiveResult> {
-    return new Promise((resolve, reject) => {
-      this.enqueue({ kind: 'receive', envelopes, peer, resolve, reject });
-    });
+    // Signatures are checked in parallel off the main thread; batches of one peer still enter
+    // the write queue in the order they came, or later ones would find gaps.
+    const checked = Promise.all(envelopes.map((raw) => this.preverify(raw)));
+    const previous = this.receiveOrder.get(peer) ?? Promise.resolve();
+    const turn = Promise.all([checked, previous]);
+    this.receiveOrder.set(
+      peer,
+      turn.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return turn.then(
+      ([preverified]) =>
+        new Promise((resolve, reject) => {
+          this.enqueue({ kind: 'receive', envelopes: preverified, peer, resolve, reject });
+        }),
+    );
+  }
+
+  private async preverify(raw: unknown): Promise<Preverified> {
+    const parsed = parseEnvelope(raw);
+    if (!parsed.ok) return { parsed, id: null, isSignatureValid: null };
+    const bytes = signedBytes(parsed.envelope);
+    const id = sha256(bytes);
+    const publicKey = this.nodeKeys.get(parsed.envelope.origin);
+    const isSignatureValid = publicKey
+      ? await verifySignatureAsync(publicKey, bytes, parsed.envelope.sig)
+      : null;
+    return { parsed, id, isSignatureValid };
   }
 
   /** Stores delivery facts from a peer's signed receipt (FED3). */
@@ -231,7 +277,11 @@ export class Ledger {
 
   private enqueue(job: Job): void {
     this.queue.push(job);
-    if (!this.draining) void this.drain();
+    if (this.draining) return;
+    // Start on the next turn of the event loop, not in this microtask: requests that arrive in
+    // the same I/O phase then join this commit instead of each paying for its own fsync.
+    this.draining = true;
+    setImmediate(() => void this.drain());
   }
 
   private async drain(): Promise<void> {
@@ -357,7 +407,7 @@ export class Ledger {
     if (canonicalBytes(job.body).length > MAX_BODY_BYTES) {
       throw new RecordError('body-too-large', `an event body may hold at most ${MAX_BODY_BYTES} bytes`);
     }
-    const origins = this.heads.get(job.line) ?? new Map<string, OriginHead>();
+    const origins = this.index.origins(job.line);
     const ownHead = origins.get(this.selfId);
     const others = new Map<string, { id: string; seq: number; clock: number }>();
     for (const [origin, head] of origins) if (origin !== this.selfId) others.set(origin, head);
@@ -378,7 +428,7 @@ export class Ledger {
     const event = signEvent(unsigned, this.signer);
     const depSeqs: Record<string, number> = {};
     for (const [origin, head] of others) depSeqs[origin] = head.seq;
-    this.advanceHead(event, depSeqs, undo);
+    this.index.advance(event, depSeqs, undo);
     return event;
   }
 
@@ -393,8 +443,8 @@ export class Ledger {
     const inBatch = new Map<string, LiaisonEvent>();
     for (const e of events) inBatch.set(`${e.line}\u0000${e.origin}\u0000${e.seq}`, e);
     const touched = new Set<string>();
-    for (const [index, raw] of job.envelopes.entries()) {
-      const outcome = await this.checkOne(raw, job.peer, inBatch);
+    for (const [index, pre] of job.envelopes.entries()) {
+      const outcome = await this.checkOne(pre, job.peer, inBatch);
       if (outcome.kind === 'rejected') {
         result.rejected.push({
           index,
@@ -410,23 +460,18 @@ export class Ledger {
         continue;
       }
       const event = outcome.event;
-      this.advanceHead(event, outcome.depSeqs, undo);
+      this.index.advance(event, outcome.depSeqs, undo);
       inBatch.set(`${event.line}\u0000${event.origin}\u0000${event.seq}`, event);
       events.push(event);
       result.accepted += 1;
     }
-    for (const line of touched) {
-      const origins = this.heads.get(line);
-      if (!origins) continue;
-      const entry: Record<string, { seq: number; id: string }> = {};
-      for (const [origin, head] of origins) entry[origin] = { seq: head.seq, id: head.id };
-      result.heads[line] = entry;
-    }
+    const summary = this.index.summary(touched);
+    for (const line of touched) if (summary[line]) result.heads[line] = summary[line];
     return result;
   }
 
   private async checkOne(
-    raw: unknown,
+    pre: Preverified,
     peer: string,
     inBatch: Map<string, LiaisonEvent>,
   ): Promise<
@@ -434,19 +479,25 @@ export class Ledger {
     | { kind: 'duplicate'; event: LiaisonEvent }
     | { kind: 'accepted'; event: LiaisonEvent; depSeqs: Record<string, number> }
   > {
-    const parsed = parseEnvelope(raw);
-    if (!parsed.ok) return { kind: 'rejected', id: null, rejection: parsed.rejection };
-    const envelope = parsed.envelope;
-    const { sig, ...unsigned } = envelope;
-    const id = eventId(unsigned);
-    const event: LiaisonEvent = { ...unsigned, sig, id };
+    const { parsed } = pre;
+    if (!parsed.ok || pre.id === null) {
+      const rejection = parsed.ok ? { code: 'malformed', message: 'no id' } : parsed.rejection;
+      return { kind: 'rejected', id: null, rejection };
+    }
+    const id = pre.id;
+    const event: LiaisonEvent = { ...unsignedOf(parsed.envelope), sig: parsed.envelope.sig, id };
     const reject = (code: string, message: string) => ({
       kind: 'rejected' as const,
       id,
       rejection: { code, message },
     });
 
-    const line = this.lines.get(event.line);
+    let line = this.lines.get(event.line);
+    if (!line && event.type === 'line.created' && event.seq === 1 && pre.isSignatureValid === true) {
+      const adopted = await this.adoptLine(event, peer);
+      if (typeof adopted === 'string') return reject('bad-genesis', adopted);
+      line = adopted;
+    }
     if (!line?.members.includes(this.selfId))
       return reject('not-member', `this node is not a member of line ${event.line}`);
     if (!line.members.includes(peer))
@@ -456,7 +507,13 @@ export class Ledger {
     const publicKey = this.nodeKeys.get(event.origin);
     if (!publicKey) return reject('unknown-origin', `no key is known for node ${event.origin}`);
 
-    const head = this.heads.get(event.line)?.get(event.origin);
+    if (this.quarantine.has(event.line, event.origin)) {
+      return reject(
+        'quarantined',
+        `${event.origin} signed two events for one seq on ${event.line}; its events are refused there until an admin resolves it`,
+      );
+    }
+    const head = this.index.get(event.line, event.origin);
     if (head && event.seq <= head.seq) {
       const heldId =
         inBatch.get(`${event.line}\u0000${event.origin}\u0000${event.seq}`)?.id ??
@@ -464,18 +521,19 @@ export class Ledger {
           ? head.id
           : (await this.store.getEventBySeq(event.line, event.origin, event.seq))?.event.id);
       if (heldId === id) return { kind: 'duplicate', event };
-      if (!verifySignature(publicKey, canonicalBytes(unsigned), sig))
+      if (pre.isSignatureValid !== true)
         return reject('bad-signature', 'the signature does not verify with the origin key');
       this.logger.error(
         { line: event.line, origin: event.origin, seq: event.seq, held: heldId, received: id },
-        'equivocation: two events for one seq',
+        'equivocation: two events for one seq; origin quarantined on this line',
       );
+      await this.quarantine.record(event, heldId ?? '', peer);
       return reject(
         'equivocation',
         `a different event is held for ${event.line}/${event.origin}/${event.seq}`,
       );
     }
-    if (!verifySignature(publicKey, canonicalBytes(unsigned), sig)) {
+    if (pre.isSignatureValid !== true) {
       return reject('bad-signature', 'the signature does not verify with the origin key');
     }
     const deps = new Map<string, HeldEventInfo>();
@@ -497,43 +555,77 @@ export class Ledger {
     return { kind: 'accepted', event, depSeqs };
   }
 
+  /**
+   * Makes a line known from its genesis received from a peer (FED9): a thread whose members
+   * include this node, the origin and the sending peer, all of them paired here. Returns the
+   * reason when the genesis cannot be adopted.
+   */
+  private async adoptLine(genesis: LiaisonEvent, peer: string): Promise<LineRecord | string> {
+    const members = genesisMembers(genesis.body);
+    const { kind, title } = genesis.body;
+    if (!members) return 'the genesis does not name its members';
+    if (kind !== 'thread') return 'only threads are opened by a peer; hotlines come with pairing';
+    if (typeof title !== 'string' || title.length === 0 || title.length > 200)
+      return 'the genesis has no usable title';
+    for (const required of [this.selfId, genesis.origin, peer]) {
+      if (!members.includes(required)) return `the line's members do not include ${required}`;
+    }
+    const unknown = members.filter((m) => !this.nodeKeys.has(m));
+    if (unknown.length > 0) return `members not paired with this node: ${unknown.join(', ')}`;
+    const line: LineRecord = {
+      id: genesis.line,
+      kind: 'thread',
+      title,
+      members: [...members].sort(),
+      createdAt: genesis.ts,
+    };
+    await this.addLine(line);
+    return line;
+  }
+
+  /**
+   * Opens a line between this node and paired peers (FED9), writing its genesis. Returns the line.
+   */
+  async createLine(title: string, members: string[], author: string): Promise<LineRecord> {
+    const all = [...new Set([this.selfId, ...members])].sort();
+    if (all.length < 2)
+      throw new RecordError('too-few-members', 'a line needs at least one other member node');
+    const unknown = all.filter((m) => !this.nodeKeys.has(m));
+    if (unknown.length > 0) throw new RecordError('unknown-node', `not paired with ${unknown.join(', ')}`);
+    const id = `line-${randomBytes(6).toString('hex')}`;
+    const line: LineRecord = {
+      id,
+      kind: 'thread',
+      title,
+      members: all,
+      createdAt: isoTime(this.clock.now()),
+    };
+    await this.addLine(line);
+    await this.append(id, author, 'line.created', { kind: 'thread', title, members: all });
+    return line;
+  }
+
+  /** Called when an equivocation is detected (LOG9), for alarms. */
+  onEquivocation(listener: (alarm: EquivocationAlarm) => void): () => void {
+    return this.quarantine.onEquivocation(listener);
+  }
+
+  /** Whether events of `origin` on `line` are refused because of an unresolved equivocation. */
+  isQuarantined(line: string, origin: string): boolean {
+    return this.quarantine.has(line, origin);
+  }
+
+  /** An admin resolves an equivocation (LOG9); false when there is no such unresolved one. */
+  resolveEquivocation(id: number, by: string, resolution: string): Promise<boolean> {
+    return this.quarantine.resolve(id, by, resolution);
+  }
+
   private async lookupHeld(id: string): Promise<HeldEventInfo | undefined> {
-    const cached = this.recent.get(id);
+    const cached = this.index.cached(id);
     if (cached) return cached;
     const stored = await this.store.getEvent(id);
     if (!stored) return undefined;
     const e = stored.event;
     return { line: e.line, origin: e.origin, seq: e.seq, clock: e.clock, depSeqs: {} };
-  }
-
-  private setHead(line: string, origin: string, head: OriginHead): void {
-    let origins = this.heads.get(line);
-    if (!origins) {
-      origins = new Map();
-      this.heads.set(line, origins);
-    }
-    origins.set(origin, head);
-    this.remember(head.id, { line, origin, seq: head.seq, clock: head.clock, depSeqs: head.depSeqs });
-  }
-
-  private advanceHead(event: LiaisonEvent, depSeqs: Record<string, number>, undo: (() => void)[]): void {
-    const previous = this.heads.get(event.line)?.get(event.origin);
-    this.setHead(event.line, event.origin, { seq: event.seq, id: event.id, clock: event.clock, depSeqs });
-    undo.push(() => {
-      this.recent.delete(event.id);
-      const origins = this.heads.get(event.line);
-      if (!origins) return;
-      if (previous) origins.set(event.origin, previous);
-      else origins.delete(event.origin);
-      if (origins.size === 0) this.heads.delete(event.line);
-    });
-  }
-
-  private remember(id: string, info: HeldEventInfo): void {
-    this.recent.set(id, info);
-    if (this.recent.size > RECENT_CACHE_SIZE) {
-      const oldest = this.recent.keys().next().value;
-      if (oldest !== undefined) this.recent.delete(oldest);
-    }
   }
 }

@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { z } from 'zod';
+import { registerDrillRoutes } from './drillRoutes.ts';
 import { installErrorHandling } from './errors.ts';
 import type { NodeMetrics } from './metrics.ts';
 import { type ApiServices, registerRoutes } from './routes.ts';
@@ -87,9 +88,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   registerRoutes(app, options);
+  registerDrillRoutes(app, options);
 
   app.get('/healthz', async () => ({
-    status: 'ok',
+    // A node holding its appends (catching up after a restore, LOG9) is up but says why.
+    status: options.ledger.appendsHeldBecause ? 'catching-up' : 'ok',
+    ...(options.ledger.appendsHeldBecause ? { reason: options.ledger.appendsHeldBecause } : {}),
     nodeId: options.nodeId,
     store: options.store.kind,
     uptimeSeconds: Math.round((options.clock.now() - options.startedAt) / 1000),

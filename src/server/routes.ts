@@ -6,10 +6,11 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
-import type { Signer } from '../core/sign.ts';
+import { fingerprint, type Signer } from '../core/sign.ts';
 import { LINE_ID_PATTERN, PRECEDENCES } from '../core/types.ts';
 import type { Federation } from '../federation/federation.ts';
 import type { Hotline } from '../hotline/messages.ts';
+import { safetyCode } from '../node/pairing.ts';
 import { exportLines, rebuildProjections } from '../record/export.ts';
 import type { Ledger } from '../record/ledger.ts';
 import type { LineRecord, Store } from '../store/types.ts';
@@ -79,6 +80,17 @@ const postMessageBody = z
 const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not an event id') }).strict();
 const ackBody = z.object({ text: z.string().trim().max(16_000).optional() }).strict();
 const exportQuery = z.object({ line: z.string().regex(LINE_ID_PATTERN).optional() }).strict();
+const createLineBody = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    members: z
+      .array(z.string().regex(/^[a-z0-9-]{1,32}$/, 'not a node id'))
+      .min(1)
+      .max(16),
+  })
+  .strict();
+const equivocationParams = z.object({ number: z.coerce.number().int().min(1) }).strict();
+const resolveBody = z.object({ resolution: z.string().trim().min(3).max(2000) }).strict();
 const pairBody = z.object({ card: z.string().min(2).max(8192) }).strict();
 
 function lineView(line: LineRecord) {
@@ -130,6 +142,13 @@ export function registerRoutes(app: FastifyInstance, services: ApiServices): voi
       .filter((line) => line.kind !== 'local')
       .sort((a, b) => (a.id < b.id ? -1 : 1))
       .map(lineView);
+  });
+
+  app.post('/api/v1/lines', async (request, reply) => {
+    const principal = require(request, 'node.admin');
+    const body = parse(createLineBody, request.body);
+    const line = await ledger.createLine(body.title, body.members, principal.author);
+    return reply.status(201).send(lineView(line));
   });
 
   app.get('/api/v1/lines/:id/events', async (request) => {
@@ -198,6 +217,22 @@ export function registerRoutes(app: FastifyInstance, services: ApiServices): voi
     return services.federation?.status() ?? [];
   });
 
+  /** FED1: the safety code of each pairing, which the duty officers compare by voice. */
+  app.get('/api/v1/pairing', async (request) => {
+    require(request, 'line.read');
+    const nodes = await store.listNodes();
+    return nodes
+      .filter((node) => !node.isSelf)
+      .map((node) => ({
+        nodeId: node.nodeId,
+        name: node.name,
+        safetyCode: safetyCode(services.signer.publicKey, node.publicKey),
+        keyFingerprint: fingerprint(node.publicKey),
+        tlsFingerprint: node.tlsFingerprint,
+        pairedAt: node.addedAt,
+      }));
+  });
+
   app.get('/api/v1/export', async (request, reply: FastifyReply) => {
     require(request, 'record.export');
     const query = parse(exportQuery, request.query);
@@ -231,6 +266,33 @@ export function registerRoutes(app: FastifyInstance, services: ApiServices): voi
     require(request, 'node.admin');
     const { card } = parse(pairBody, request.body);
     return services.pair(card);
+  });
+
+  app.get('/api/v1/alarms', async (request) => {
+    require(request, 'line.read');
+    const equivocations = await store.listEquivocations();
+    return {
+      equivocations: equivocations.map((e) => ({
+        id: e.id,
+        line: e.line,
+        origin: e.origin,
+        seq: e.seq,
+        heldId: e.heldId,
+        conflicting: e.conflicting,
+        reportedBy: e.peer,
+        detectedAt: e.detectedAt,
+      })),
+      appendsHeld: ledger.appendsHeldBecause,
+    };
+  });
+
+  app.post('/api/v1/admin/equivocations/:number/resolve', async (request) => {
+    const principal = require(request, 'node.admin');
+    const { number } = parse(equivocationParams, request.params);
+    const { resolution } = parse(resolveBody, request.body);
+    const isResolved = await ledger.resolveEquivocation(number, principal.author, resolution);
+    if (!isResolved) throw new ApiError(404, 'unknown-equivocation', `no unresolved equivocation ${number}`);
+    return { id: number, resolvedBy: principal.author, resolution };
   });
 
   app.post('/api/v1/admin/rebuild', async (request) => {

@@ -136,6 +136,36 @@ export function projectionsContract(harness: StoreHarness): void {
       }));
   });
 
+  describe('equivocations', () => {
+    it('[LOG9] keeps each proof once, lists the unresolved ones, and resolving keeps the proof', () =>
+      withStore(harness, async (store) => {
+        const [held, other] = testChain(1, 2);
+        assert.ok(held && other);
+        const conflicting = { ...other, seq: held.seq };
+        const proof = {
+          line: LINE,
+          origin: 'alpha',
+          seq: held.seq,
+          heldId: held.id,
+          conflicting,
+          peer: 'bravo',
+          detectedAt: at(1),
+        };
+        const id = await store.addEquivocation(proof);
+        assert.equal(await store.addEquivocation(proof), id, 'the same conflicting event is kept once');
+        const [listed] = await store.listEquivocations();
+        assert.deepEqual(listed, { id, ...proof, resolvedAt: null, resolvedBy: null, resolution: null });
+        assert.equal(await store.resolveEquivocation(id + 100, 'admin@alpha', 'no such', at(2)), false);
+        assert.equal(await store.resolveEquivocation(id, 'admin@alpha', 'confirmed by phone', at(2)), true);
+        assert.equal(await store.resolveEquivocation(id, 'admin@alpha', 'again', at(3)), false, 'only once');
+        assert.deepEqual(await store.listEquivocations(), []);
+        const [resolved] = await store.listEquivocations(true);
+        assert.equal(resolved?.resolution, 'confirmed by phone');
+        assert.equal(resolved?.resolvedAt, at(2));
+        assert.equal(resolved?.conflicting.id, conflicting.id);
+      }));
+  });
+
   describe('deliveries', () => {
     it('[FED3] deliveriesFor gives each node its earliest time over receipts covering the seq', () =>
       withStore(harness, async (store) => {

@@ -9,7 +9,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.ts';
-import type { Heads } from '../core/types.ts';
+import type { Heads, LiaisonEvent } from '../core/types.ts';
 import { type CommitContext, chunks, commitInTransaction } from './kysely-commit.ts';
 import { applyMigrations, type SqlDialectName } from './migrations.ts';
 import {
@@ -28,6 +28,7 @@ import {
 import type { Database } from './schema.ts';
 import type {
   CommitBatch,
+  EquivocationRecord,
   LineRecord,
   MessageRow,
   NodeRecord,
@@ -406,6 +407,67 @@ export class KyselyStore implements Store {
       .insertInto('rejections')
       .values({ at: new Date(this.#config.clock.now()).toISOString(), reason, detail, peer })
       .execute();
+  }
+
+  async addEquivocation(
+    proof: Pick<
+      EquivocationRecord,
+      'line' | 'origin' | 'seq' | 'heldId' | 'conflicting' | 'peer' | 'detectedAt'
+    >,
+  ): Promise<number> {
+    const conflicting = JSON.stringify(proof.conflicting);
+    const existing = await this.#db
+      .selectFrom('equivocations')
+      .select('id')
+      .where('conflicting', '=', conflicting)
+      .executeTakeFirst();
+    if (existing) return Number(existing.id);
+    const row = await this.#db
+      .insertInto('equivocations')
+      .values({
+        line: proof.line,
+        origin: proof.origin,
+        seq: proof.seq,
+        held_id: proof.heldId,
+        conflicting,
+        peer: proof.peer,
+        detected_at: proof.detectedAt,
+        resolved_at: null,
+        resolved_by: null,
+        resolution: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
+  }
+
+  async listEquivocations(all = false): Promise<EquivocationRecord[]> {
+    let query = this.#db.selectFrom('equivocations').selectAll().orderBy('id');
+    if (!all) query = query.where('resolved_at', 'is', null);
+    const rows = await query.execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      line: row.line,
+      origin: row.origin,
+      seq: Number(row.seq),
+      heldId: row.held_id,
+      conflicting: JSON.parse(row.conflicting) as LiaisonEvent,
+      peer: row.peer,
+      detectedAt: row.detected_at,
+      resolvedAt: row.resolved_at,
+      resolvedBy: row.resolved_by,
+      resolution: row.resolution,
+    }));
+  }
+
+  async resolveEquivocation(id: number, by: string, resolution: string, at: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('equivocations')
+      .set({ resolved_at: at, resolved_by: by, resolution })
+      .where('id', '=', id)
+      .where('resolved_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async rejectionCounts(): Promise<RejectionCounts> {

@@ -175,6 +175,24 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.alterTable('nodes').addColumn('tls_fingerprint', 'text').execute();
     },
   },
+  {
+    version: 3,
+    name: 'equivocation proofs (LOG9)',
+    async up(db, dialect) {
+      await addSerialKey(db.schema.createTable('equivocations'), 'id', dialect)
+        .addColumn('line', 'text', (col) => col.notNull())
+        .addColumn('origin', 'text', (col) => col.notNull())
+        .addColumn('seq', 'bigint', (col) => col.notNull())
+        .addColumn('held_id', 'text', (col) => col.notNull())
+        .addColumn('conflicting', 'text', (col) => col.notNull())
+        .addColumn('peer', 'text')
+        .addColumn('detected_at', 'text', (col) => col.notNull())
+        .addColumn('resolved_at', 'text')
+        .addColumn('resolved_by', 'text')
+        .addColumn('resolution', 'text')
+        .execute();
+    },
+  },
 ];
 
 /**

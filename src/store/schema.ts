@@ -113,6 +113,22 @@ export interface RejectionsTable {
   peer: string | null;
 }
 
+/** Equivocation proofs (LOG9): a second signed event for a held (line, origin, seq). */
+export interface EquivocationsTable {
+  id: Generated<number>;
+  line: string;
+  origin: string;
+  seq: number;
+  held_id: string;
+  /** The conflicting event, as received (JSON of the envelope plus its id). */
+  conflicting: string;
+  peer: string | null;
+  detected_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution: string | null;
+}
+
 /** Every table of a node's store. */
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
@@ -125,4 +141,5 @@ export interface Database {
   messages: MessagesTable;
   deliveries: DeliveriesTable;
   rejections: RejectionsTable;
+  equivocations: EquivocationsTable;
 }

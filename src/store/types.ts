@@ -132,6 +132,21 @@ export interface CommitBatch {
   ops: ProjectionOp[];
 }
 
+/** Proof of an equivocation (LOG9): a second signed event for a held (line, origin, seq). */
+export interface EquivocationRecord {
+  id: number;
+  line: string;
+  origin: string;
+  seq: number;
+  heldId: string;
+  conflicting: LiaisonEvent;
+  peer: string | null;
+  detectedAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  resolution: string | null;
+}
+
 /** Why events were refused, by reason code (LOG8); kept for `/metrics`. */
 export type RejectionCounts = Record<string, number>;
 
@@ -204,5 +219,17 @@ export interface Store {
   clearProjections(): Promise<void>;
 
   addRejection(reason: string, detail: string, peer: string | null): Promise<void>;
+
+  /** Keeps the proof of an equivocation (LOG9), once per conflicting event id; returns its record id. */
+  addEquivocation(
+    proof: Pick<
+      EquivocationRecord,
+      'line' | 'origin' | 'seq' | 'heldId' | 'conflicting' | 'peer' | 'detectedAt'
+    >,
+  ): Promise<number>;
+  /** Equivocations, the unresolved ones only unless `all`. */
+  listEquivocations(all?: boolean): Promise<EquivocationRecord[]>;
+  /** Marks an equivocation resolved by an admin; false when there is no such unresolved one. */
+  resolveEquivocation(id: number, by: string, resolution: string, at: string): Promise<boolean>;
   rejectionCounts(): Promise<RejectionCounts>;
 }

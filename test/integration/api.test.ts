@@ -205,9 +205,7 @@ describe('the HTTP API refuses bad input', { timeout: 90_000 }, () => {
     const added = spawnSync(
       process.execPath,
       [BIN, 'user', 'add', 'duty2', '--role', 'officer', '--password', 'duty2-pass', '--data', dir],
-      {
-        encoding: 'utf8',
-      },
+      { encoding: 'utf8', env: cluster.envFor('alpha') },
     );
     assert.equal(added.status, 0, added.stderr);
     const secret = /secret=([A-Z2-7]+)/.exec(added.stdout)?.[1];

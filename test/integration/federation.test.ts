@@ -193,6 +193,7 @@ describe('two federated nodes', { timeout: 120_000 }, () => {
     await alphaNode.stop('SIGTERM');
     const rebuilt = spawnSync(process.execPath, [BIN, 'rebuild', '--data', alphaNode.dir], {
       encoding: 'utf8',
+      env: cluster.envFor('alpha'),
     });
     assert.equal(rebuilt.status, 0, rebuilt.stderr);
     assert.match(rebuilt.stdout, /rebuilt from \d+ events/);

@@ -90,6 +90,12 @@ class FakePeer {
   close(): void {
     this.socket.terminate();
   }
+
+  /** Stops reading from the socket, like a peer that hangs (its kernel buffers fill up). */
+  stopReading(): void {
+    const raw = (this.socket as unknown as { _socket?: { pause(): void } })._socket;
+    raw?.pause();
+  }
 }
 
 describe('a hostile peer', { timeout: 90_000 }, () => {
@@ -302,6 +308,51 @@ describe('a hostile peer', { timeout: 90_000 }, () => {
     plain.terminate();
   });
 
+  it('[LOG8] a batch of 100,000 tiny events is refused as a protocol error, not processed', async () => {
+    const flood = await FakePeer.connect(federationUrl, bravoTls);
+    await flood.handshake('bravo', bravoSigner);
+    flood.send({ t: 'heads', heads: {} });
+    flood.send({ t: 'batch', n: 1, events: Array.from({ length: 100_000 }, (_, i) => ({ v: 1, seq: i })) });
+    assert.equal(await flood.closed(), 4003);
+  });
+
+  it('[LOG8] a 100 MB frame is cut off at the frame limit', async () => {
+    const huge = await FakePeer.connect(federationUrl, bravoTls);
+    huge.send(`{"t":"batch","n":1,"events":["${'x'.repeat(100 * 1024 * 1024)}"]}`);
+    assert.equal(await huge.closed(), 1009);
+  });
+
+  it('[FED7] a peer that never reads is dropped while the node keeps serving', {
+    timeout: 40_000,
+  }, async () => {
+    const slow = await FakePeer.connect(federationUrl, bravoTls);
+    await slow.handshake('bravo', bravoSigner);
+    await slow.next('heads');
+    slow.send({ t: 'heads', heads: {} });
+    slow.stopReading();
+    // alpha keeps taking messages while the silent link fills and then times out (15 s, FED7).
+    const isDown = async () =>
+      (await officer.get<{ nodeId: string; state: string }[]>('/api/v1/peers')).find(
+        (p) => p.nodeId === 'bravo',
+      )?.state === 'down';
+    const started = Date.now();
+    let posts = 0;
+    while (!(await isDown()) && Date.now() - started < 30_000) {
+      const posted = await officer.post<LiaisonEvent>(`/api/v1/lines/${HOTLINE}/messages`, {
+        text: 'x'.repeat(8000),
+        precedence: 'ROUTINE',
+      });
+      assert.equal(posted.origin, 'alpha');
+      posts += 1;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(await isDown(), 'the silent link is dropped and counted as down');
+    assert.ok(posts > 10, `alpha kept serving (${posts} posts)`);
+    const health = await fetch(`${cluster.node('alpha').url}/healthz`);
+    assert.equal(health.status, 200);
+    slow.close();
+  });
+
   it('[LOG8] garbage bytes close that connection only; the node keeps serving', async () => {
     const garbage = await FakePeer.connect(federationUrl, bravoTls);
     garbage.send('\u0000\u0001 not json {{{');
@@ -313,5 +364,114 @@ describe('a hostile peer', { timeout: 90_000 }, () => {
       precedence: 'ROUTINE',
     });
     assert.equal(posted.origin, 'alpha');
+  });
+});
+
+describe('an equivocating peer', { timeout: 90_000 }, () => {
+  let cluster: Cluster;
+  let officer: ApiClient;
+  let admin: ApiClient;
+  let peer: FakePeer;
+  let bravoSigner: Signer;
+
+  before(async () => {
+    cluster = await startCluster();
+    const alpha = cluster.node('alpha');
+    officer = await ApiClient.login(alpha.url, 'officer');
+    admin = await ApiClient.login(alpha.url, 'admin');
+    const bravo = cluster.node('bravo');
+    await eventually('bravo to have written on the hotline', async () => {
+      const { events } = await officer.get<{ events: LiaisonEvent[] }>(
+        `/api/v1/lines/${HOTLINE}/events?limit=100`,
+      );
+      return events.some((e) => e.origin === 'bravo') ? true : undefined;
+    });
+    await bravo.stop('SIGTERM');
+    bravoSigner = loadSigner(bravo.dir);
+    await eventually('alpha to see bravo gone', async () => {
+      const peers = await officer.get<{ state: string }[]>('/api/v1/peers');
+      return peers[0]?.state === 'down' ? true : undefined;
+    });
+    peer = await FakePeer.connect(
+      `wss://127.0.0.1:${alpha.federationPort}`,
+      loadTlsIdentity(bravo.dir, 'bravo'),
+    );
+    await peer.handshake('bravo', bravoSigner);
+    peer.send({ t: 'heads', heads: {} });
+  });
+
+  after(async () => {
+    peer?.close();
+    await cluster?.stop();
+  });
+
+  /** The next bravo event on the hotline as alpha sees it, with a body of our choosing. */
+  const nextBravo = async (note: string): Promise<UnsignedEnvelope> => {
+    const { events } = await officer.get<{ events: LiaisonEvent[] }>(
+      `/api/v1/lines/${HOTLINE}/events?limit=10000`,
+    );
+    const last = (origin: string) =>
+      events
+        .filter((e) => e.origin === origin)
+        .sort((a, b) => a.seq - b.seq)
+        .at(-1);
+    const bravoHead = last('bravo');
+    const alphaHead = last('alpha');
+    assert.ok(bravoHead && alphaHead);
+    return {
+      v: 1,
+      line: HOTLINE,
+      origin: 'bravo',
+      seq: bravoHead.seq + 1,
+      prev: bravoHead.id,
+      clock: 1 + Math.max(bravoHead.clock, alphaHead.clock),
+      deps: { alpha: alphaHead.id },
+      ts: new Date().toISOString(),
+      author: 'officer@bravo',
+      type: 'test.note',
+      body: { note },
+    };
+  };
+  const envelope = (event: LiaisonEvent) => {
+    const { id: _id, ...rest } = event;
+    return rest;
+  };
+
+  it('[LOG9] a fork is kept as proof, raises the alarm, quarantines the origin on the line; an admin lifts it', async () => {
+    const base = await nextBravo('first');
+    const first = signEvent(base, bravoSigner);
+    const fork = signEvent({ ...base, body: { note: 'second, same seq' } }, bravoSigner);
+    assert.deepEqual((await peer.batch(1, [envelope(first)])).rejected, []);
+    const forked = await peer.batch(2, [envelope(fork)]);
+    assert.equal(forked.rejected[0]?.code, 'equivocation');
+
+    const alarms = await officer.get<{
+      equivocations: { id: number; origin: string; seq: number; heldId: string; conflicting: LiaisonEvent }[];
+    }>('/api/v1/alarms');
+    assert.equal(alarms.equivocations.length, 1);
+    const proof = alarms.equivocations[0];
+    assert.equal(proof?.origin, 'bravo');
+    assert.equal(proof?.heldId, first.id);
+    assert.equal(proof?.conflicting.id, fork.id, 'the conflicting signed event is kept as proof');
+    const metrics = await (await fetch(`${cluster.node('alpha').url}/metrics`)).text();
+    assert.match(metrics, /liaison_equivocations_total\{[^}]*origin="bravo"[^}]*\} 1/);
+    const { events } = await officer.get<{ events: LiaisonEvent[] }>(
+      `/api/v1/lines/${HOTLINE}/events?limit=10000`,
+    );
+    assert.ok(!events.some((e) => e.id === fork.id), 'the fork is not in the record');
+
+    const next = signEvent(await nextBravo('after the fork'), bravoSigner);
+    assert.equal((await peer.batch(3, [envelope(next)])).rejected[0]?.code, 'quarantined');
+
+    const forbidden = await officer.request('POST', `/api/v1/admin/equivocations/${proof?.id}/resolve`, {
+      resolution: 'x'.repeat(5),
+    });
+    assert.equal(forbidden.status, 403, 'only an admin resolves');
+    const resolved = await admin.request('POST', `/api/v1/admin/equivocations/${proof?.id}/resolve`, {
+      resolution: 'bravo restored from an old backup; confirmed by phone with its admin',
+    });
+    assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
+    assert.deepEqual((await officer.get<{ equivocations: unknown[] }>('/api/v1/alarms')).equivocations, []);
+    assert.deepEqual((await peer.batch(4, [envelope(next)])).rejected, [], 'accepted again once resolved');
   });
 });

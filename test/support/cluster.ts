@@ -1,7 +1,13 @@
 /**
  * Real nodes for integration, browser and benchmark runs: each node is its own process
- * (`liaison serve`) on loopback, with its own folder and SQLite database, paired offline first.
+ * (`liaison serve`) on loopback, with its own folder and store, paired offline first.
  * Nothing of ours is mocked; only the ports are chosen for the test.
+ *
+ * The store (STO1) is SQLite in the node's folder or, with `store: 'postgres'` (default: the
+ * `LIAISON_TEST_STORE` environment variable), a fresh schema per node in the test server's
+ * database (`./postgres.ts`), dropped at `stop()`. A node's process finds its store through
+ * `DATABASE_URL` and `LIAISON_DB_SCHEMA`; a CLI command a test runs on a node's folder needs the
+ * same: `spawnSync(…, { env: cluster.envFor(nodeId) })`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -9,7 +15,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pairAllOffline, prepareDemoNode } from '../../src/node/setup.ts';
+import { openStore } from '../../src/node/folder.ts';
+import { importOffline, prepareDemoNode } from '../../src/node/setup.ts';
+import { assertPostgresReachable, dropSchemas, newSchemaName, TEST_DATABASE_URL } from './postgres.ts';
+import { startTcpProxy, type TcpProxy } from './tcpProxy.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/liaison.js', import.meta.url));
 export const PASSWORD = 'liaison-test';
@@ -41,10 +50,17 @@ export interface TestNode {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+export type StoreKind = 'sqlite' | 'postgres';
+
 export interface Cluster {
   root: string;
+  store: StoreKind;
   nodes: TestNode[];
   node(nodeId: string): TestNode;
+  /** The environment node `nodeId` runs with, its store included: pass it to CLI commands on its folder. */
+  envFor(nodeId: string): NodeJS.ProcessEnv;
+  /** The proxy of a pair listed in `proxiedPairs`: cut or restore the link between a and b. */
+  proxy(a: string, b: string): { cut(): void; restore(): void };
   stop(): Promise<void>;
 }
 
@@ -52,8 +68,55 @@ export interface ClusterOptions {
   nodeIds?: string[];
   /** Extra environment for every node, e.g. LIAISON_ACK_DEADLINES. */
   env?: NodeJS.ProcessEnv;
+  /** Extra environment for one node (over `env`), e.g. `{bravo: {LIAISON_CLOCK_OFFSET_MS: '3600000'}}`. */
+  nodeEnv?: Record<string, NodeJS.ProcessEnv>;
   /** Keep the folders after stop (for debugging). */
   keep?: boolean;
+  /** Pairs whose federation link runs through a TCP proxy the test can cut (`cluster.proxy(a, b)`). */
+  proxiedPairs?: [string, string][];
+  /** Where the nodes keep their records; default `LIAISON_TEST_STORE`, else SQLite. */
+  store?: StoreKind;
+  /** A folder for a node instead of `root/<nodeId>`, e.g. on a small tmpfs (the caller removes it). */
+  dataDirs?: Record<string, string>;
+}
+
+/** The variables `openStore` (src/node/folder.ts) reads to choose a node's store. */
+const STORE_ENV_KEYS = ['DATABASE_URL', 'LIAISON_DB_SCHEMA'] as const;
+
+function defaultStore(): StoreKind {
+  const named = process.env.LIAISON_TEST_STORE || 'sqlite';
+  if (named !== 'sqlite' && named !== 'postgres')
+    throw new Error(`LIAISON_TEST_STORE must be sqlite or postgres, not ${JSON.stringify(named)}`);
+  return named;
+}
+
+/** The last of the setups queued to use process.env (see `withStoreEnv`). */
+let storeEnvTurn: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs offline setup work (init, users, pairing) on one node's store in this process.
+ * `openStore` reads the store from process.env, and config.json cannot name it, so the node's
+ * DATABASE_URL and LIAISON_DB_SCHEMA go into process.env for the work and are restored after.
+ * One such section runs at a time, even for clusters started concurrently in one test file.
+ * (A child process that other code of that file spawns meanwhile inherits them.)
+ */
+function withStoreEnv<T>(env: NodeJS.ProcessEnv, work: () => Promise<T>): Promise<T> {
+  const put = (key: string, value: string | undefined) => {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  };
+  const run = async () => {
+    const saved = STORE_ENV_KEYS.map((key) => [key, process.env[key]] as const);
+    for (const key of STORE_ENV_KEYS) put(key, env[key]);
+    try {
+      return await work();
+    } finally {
+      for (const [key, value] of saved) put(key, value);
+    }
+  };
+  const turn = storeEnvTurn.then(run, run);
+  storeEnvTurn = turn.catch(() => undefined);
+  return turn;
 }
 
 async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -73,17 +136,45 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number):
 
 /** Creates, pairs and starts nodes (default alpha and bravo), each its own process. */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const store = options.store ?? defaultStore();
+  if (store === 'postgres') await assertPostgresReachable();
   const root = mkdtempSync(join(tmpdir(), 'liaison-cluster-'));
   const nodeIds = options.nodeIds ?? ['alpha', 'bravo'];
+  // A SQLite node gets an empty DATABASE_URL: one set in the shell does not move it.
+  const storeEnvs = new Map<string, NodeJS.ProcessEnv>(
+    nodeIds.map((nodeId) => [
+      nodeId,
+      store === 'postgres'
+        ? { DATABASE_URL: TEST_DATABASE_URL, LIAISON_DB_SCHEMA: newSchemaName(nodeId) }
+        : { DATABASE_URL: '', LIAISON_DB_SCHEMA: '' },
+    ]),
+  );
+  const envFor = (nodeId: string): NodeJS.ProcessEnv => {
+    if (!storeEnvs.has(nodeId)) throw new Error(`no node ${nodeId}`);
+    return {
+      ...process.env,
+      LIAISON_LOG_LEVEL: 'warn',
+      LIAISON_SKIP_CONSOLE_BUILD: '1',
+      ...storeEnvs.get(nodeId),
+      ...options.env,
+      ...options.nodeEnv?.[nodeId],
+    };
+  };
+  const dropOwnSchemas = () =>
+    store === 'postgres'
+      ? dropSchemas(nodeIds.flatMap((id) => envFor(id).LIAISON_DB_SCHEMA || []))
+      : undefined;
   const nodes: TestNode[] = [];
   for (const nodeId of nodeIds) {
     const httpPort = await freePort();
     const federationPort = await freePort();
-    const dir = join(root, nodeId);
-    await prepareDemoNode(
-      dir,
-      { nodeId, name: `${nodeId[0]?.toUpperCase()}${nodeId.slice(1)}`, httpPort, federationPort },
-      PASSWORD,
+    const dir = options.dataDirs?.[nodeId] ?? join(root, nodeId);
+    await withStoreEnv(envFor(nodeId), () =>
+      prepareDemoNode(
+        dir,
+        { nodeId, name: `${nodeId[0]?.toUpperCase()}${nodeId.slice(1)}`, httpPort, federationPort },
+        PASSWORD,
+      ),
     );
     const node: TestNode = {
       nodeId,
@@ -96,7 +187,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         const log = openSync(join(dir, 'node.log'), 'a');
         const child = spawn(process.execPath, [BIN, 'serve', '--data', dir], {
           stdio: ['ignore', log, log],
-          env: { ...process.env, LIAISON_LOG_LEVEL: 'warn', ...options.env },
+          env: envFor(nodeId),
         });
         node.process = child;
         await waitHealthy(node.url, child, 30_000);
@@ -112,19 +203,79 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     };
     nodes.push(node);
   }
-  await pairAllOffline(nodes.map((n) => n.dir));
-  await Promise.all(nodes.map((n) => n.start()));
+  // What pairAllOffline does, each import with the importing node's store (FED9).
+  for (const a of nodes)
+    for (const b of nodes)
+      if (a !== b) await withStoreEnv(envFor(a.nodeId), () => importOffline(a.dir, b.dir));
+  const proxies = new Map<string, TcpProxy[]>();
+  for (const [a, b] of options.proxiedPairs ?? []) {
+    const pair: TcpProxy[] = [];
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const target = nodes.find((n) => n.nodeId === to);
+      const source = nodes.find((n) => n.nodeId === from);
+      if (!target || !source) throw new Error(`no node ${to} or ${from} for a proxied pair`);
+      const proxy = await startTcpProxy(target.federationPort);
+      pair.push(proxy);
+      // The card stays as signed; only the address this node dials is redirected.
+      await withStoreEnv(envFor(from), async () => {
+        const sourceStore = await openStore(source.dir);
+        try {
+          const record = await sourceStore.getNode(to);
+          if (record)
+            await sourceStore.putNode({ ...record, federationUrl: `wss://127.0.0.1:${proxy.port}` });
+        } finally {
+          await sourceStore.close();
+        }
+      });
+    }
+    proxies.set([a, b].sort().join('|'), pair);
+  }
+  try {
+    await Promise.all(nodes.map((n) => n.start()));
+  } catch (error) {
+    // Leave nothing behind when one node fails to start.
+    await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
+    // Open proxies would keep the test process alive after its failure.
+    for (const pair of proxies.values()) for (const p of pair) await p.close();
+    if (!options.keep) {
+      rmSync(root, { recursive: true, force: true });
+      await dropOwnSchemas();
+    }
+    throw error;
+  }
   return {
     root,
+    store,
     nodes,
+    envFor,
     node(nodeId) {
       const found = nodes.find((n) => n.nodeId === nodeId);
       if (!found) throw new Error(`no node ${nodeId}`);
       return found;
     },
+    proxy(a, b) {
+      const pair = proxies.get([a, b].sort().join('|'));
+      if (!pair) throw new Error(`the link ${a}–${b} is not proxied`);
+      return {
+        cut: () => {
+          for (const p of pair) p.cut();
+        },
+        restore: () => {
+          for (const p of pair) p.restore();
+        },
+      };
+    },
     async stop() {
+      for (const pair of proxies.values()) for (const p of pair) await p.close();
       await Promise.all(nodes.map((n) => n.stop('SIGTERM')));
-      if (!options.keep) rmSync(root, { recursive: true, force: true });
+      // With `keep`, the schemas stay too, for debugging.
+      if (!options.keep) {
+        rmSync(root, { recursive: true, force: true });
+        await dropOwnSchemas();
+      }
     },
   };
 }
