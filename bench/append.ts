@@ -16,6 +16,8 @@ import type { Benchmark, Figures } from './support/types.ts';
 
 /** Concurrent connections, each with one request outstanding at a time. */
 const CONCURRENCY = [32, 128];
+/** Connections for the run with alpha alone. */
+const SOLO_CONNECTIONS = 128;
 const WARMUP_MS = 1_500;
 const MEASURE_MS = 10_000;
 /** The most requests one level may send (bounds the run on a very fast machine). */
@@ -141,6 +143,34 @@ export const append: Benchmark = {
             ? `bravo held all ${last.seq} of alpha's events ${lagSeconds} s after the load stopped`
             : `bravo did not hold alpha's seq ${last.seq} within 30 s of the load stopping`,
         );
+      }
+      // The node alone: bravo stopped, so the machine's two cores serve alpha and the clients
+      // only (the issue's figure is for one node; the levels above include a live peer).
+      await bravo.stop('SIGTERM');
+      const solo = new KeepAliveClient(alpha.url, officer.token, SOLO_CONNECTIONS);
+      try {
+        await load(solo, SOLO_CONNECTIONS, WARMUP_MS);
+        const arrivalBefore = lastArrival(alpha.dir);
+        const outcome = await load(solo, SOLO_CONNECTIONS, MEASURE_MS);
+        const commits = commitShape(alpha.dir, 'alpha', arrivalBefore);
+        const d = distribution(outcome.latencies);
+        const rate = Math.round(outcome.eventsPerSecond);
+        rates.push(rate);
+        failures += outcome.failed;
+        figures.solo = {
+          connections: SOLO_CONNECTIONS,
+          eventsPerSecond: rate,
+          events: outcome.created,
+          failed: outcome.failed,
+          p50Ms: d.p50,
+          p99Ms: d.p99,
+          eventsPerCommit: commits.eventsPerCommit,
+        };
+        const line = `alpha alone (bravo stopped), ${SOLO_CONNECTIONS} connections: ${rate} events/s; 201 latency ${formatDistribution(d)}; ${commits.eventsPerCommit} events per commit`;
+        log(line);
+        notes.push(line);
+      } finally {
+        solo.close();
       }
       const best = Math.max(...rates);
       figures.eventsPerSecond = best;

@@ -33,6 +33,14 @@ import {
 /** Bytes this node buffers for a peer that does not read before it drops the link. */
 export const MAX_UNREAD_BYTES = 4 * MAX_BATCH_BYTES + 1024 * 1024;
 
+/** Closes that mean the link was refused (FED2, FED10), shown to the admin; not ordinary outages. */
+const REFUSALS: ReadonlySet<string> = new Set([
+  'incompatible-protocol',
+  'unknown-node',
+  'bad-proof',
+  'bad-certificate',
+]);
+
 /** Heartbeat period (FED7). */
 export const HEARTBEAT_MS = 5_000;
 
@@ -146,7 +154,7 @@ export class Link {
   /** Closes the connection with a protocol close code. */
   close(reason: CloseReason, message: string = reason): void {
     if (this.phase === 'closed') return;
-    if (reason !== 'duplicate-connection') this.refusal ??= { code: reason, message, byPeer: false };
+    if (REFUSALS.has(reason)) this.refusal ??= { code: reason, message, byPeer: false };
     try {
       this.send({ t: 'error', code: reason, message });
       this.socket.close(CLOSE_CODES[reason], reason);
@@ -199,7 +207,7 @@ export class Link {
         return;
       }
       case 'error':
-        if (frame.code !== 'duplicate-connection') {
+        if (REFUSALS.has(frame.code)) {
           this.refusal = { code: frame.code, message: frame.message, byPeer: true };
         }
         this.context.logger.warn(

@@ -27,6 +27,7 @@ import {
   parseDeadlines,
 } from './config.ts';
 import { adminTokenPath, CONSOLE_DIR, loadSigner, loadTlsIdentity, openStore } from './folder.ts';
+import { ResilientStdout } from './logDestination.ts';
 import { importCard, parseCard } from './pairing.ts';
 import { acquirePidFile, releasePidFile } from './pidfile.ts';
 import { RESTORED_AT_KEY, RestoreGate } from './restoreGate.ts';
@@ -62,7 +63,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const config = loadConfig(dataDir, env);
   // `clockOffsetMs` is a test and diagnostic knob (FED7's skew alarm between real processes).
   const clock = options.clock ?? (config.clockOffsetMs ? offsetClock(config.clockOffsetMs) : systemClock);
-  const logger = options.logger ?? pino({ level: config.logLevel, base: { node: config.nodeId } });
+  const logger =
+    options.logger ?? pino({ level: config.logLevel, base: { node: config.nodeId } }, new ResilientStdout());
   const signer = loadSigner(dataDir);
   acquirePidFile(dataDir);
   const store = await openStore(dataDir);

@@ -2,13 +2,15 @@
  * Browser tests across two real nodes: officers at alpha and bravo exchange hotline messages
  * through their own consoles (CON5, HOT3), an observer reads but cannot send or acknowledge
  * (SEC1), and a FLASH is acknowledged at bravo, which ends its alarm there and shows alpha who
- * acknowledged it and when (HOT3, CON1).
+ * acknowledged it and when (HOT3, CON1). Both consoles' Pairing panels show the same safety
+ * code, which the duty officers compare by voice (FED1).
  *
  * Each node is its own process with its own SQLite database (`test/support/cluster.ts`);
  * the browser is the Debian chromium driven by playwright-core, one fresh context per person.
  * Screenshots of both consoles go to `test-artifacts/e2e/` for a human to look at.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -75,6 +77,20 @@ async function listedIds(page: Page): Promise<string[]> {
     .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-id') ?? ''));
 }
 
+/**
+ * Opens the Pairing panel from the header with the keyboard alone (CON3) and returns the
+ * safety code it shows for `peer` (FED1).
+ */
+async function openPairing(page: Page, peer: string): Promise<string> {
+  await page.getByTestId('pairing-open').focus();
+  await page.keyboard.press('Enter');
+  const panel = page.getByRole('dialog', { name: /Pairing/ });
+  await panel.waitFor({ timeout: 10_000 });
+  const code = panel.locator(`[data-testid="safety-code"][data-peer="${peer}"]`);
+  await code.waitFor({ timeout: 10_000 });
+  return ((await code.textContent()) ?? '').trim();
+}
+
 /** Asserts what a duty officer reads on one message: author, precedence in words, time in UTC. */
 async function assertMessageDetails(
   page: Page,
@@ -93,6 +109,26 @@ async function assertMessageDetails(
   assert.match(timeShown ?? '', /\b\d{2}:\d{2}:\d{2} UTC\b/, `UTC time of "${text}"`);
 }
 
+/**
+ * Closes the browser, and kills what is left of it if closing hangs: a Chromium that outlives
+ * its test would keep this test file's process, and so the whole run, from ending.
+ */
+async function closeBrowser(browser: Browser | null): Promise<void> {
+  if (!browser) return;
+  const closed = await Promise.race([
+    browser.close().then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000).unref()),
+  ]);
+  if (closed) return;
+  const children = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], {
+    encoding: 'utf8',
+  }).stdout;
+  for (const line of children.split('\n')) {
+    const [pid, ...command] = line.trim().split(/\s+/);
+    if (pid && command.join(' ').includes('chromium')) process.kill(Number(pid), 'SIGKILL');
+  }
+}
+
 describe('hotline through the consoles of two real nodes', { timeout: 60_000 }, () => {
   let cluster: Cluster | null = null;
   let browser: Browser | null = null;
@@ -106,10 +142,10 @@ describe('hotline through the consoles of two real nodes', { timeout: 60_000 }, 
   });
 
   after(async () => {
-    await Promise.allSettled([browser?.close(), cluster?.stop()]);
+    await Promise.allSettled([closeBrowser(browser), cluster?.stop()]);
   });
 
-  it('[CON5][HOT3][CON2] officers at alpha and bravo exchange messages through their consoles', async () => {
+  it('[CON5][HOT3][CON2][FED1] officers at alpha and bravo exchange messages and compare safety codes', async () => {
     assert.ok(cluster && browser);
     const [alpha, bravo] = await Promise.all([
       openConsole(browser, cluster.node('alpha').url, 'Europe/Paris'),
@@ -169,6 +205,42 @@ describe('hotline through the consoles of two real nodes', { timeout: 60_000 }, 
       alpha.screenshot({ path: join(ARTIFACTS, 'alpha.png'), fullPage: true }),
       bravo.screenshot({ path: join(ARTIFACTS, 'bravo.png'), fullPage: true }),
     ]);
+
+    // LOG9, CON1: two healthy nodes raise no record alarm.
+    assert.equal(await alpha.getByTestId('alarm-banner').count(), 0, 'no alarm at alpha');
+    assert.equal(await bravo.getByTestId('alarm-banner').count(), 0, 'no alarm at bravo');
+
+    // FED1: both consoles show the same safety code for their pairing, to compare by voice.
+    const [codeAtAlpha, codeAtBravo] = await Promise.all([
+      openPairing(alpha, 'bravo'),
+      openPairing(bravo, 'alpha'),
+    ]);
+    assert.match(codeAtAlpha, /^\d{4} \d{4} \d{4}$/, 'a short code in groups of digits');
+    assert.equal(codeAtBravo, codeAtAlpha, 'alpha and bravo show the same safety code');
+    const pairingAtAlpha = alpha.getByRole('dialog', { name: /Pairing/ });
+    assert.match(
+      (await pairingAtAlpha.textContent()) ?? '',
+      /Read this code aloud with the duty officer at Bravo: both consoles must show the same digits\./,
+    );
+    // The code is also in the peer indicator's hover title.
+    assert.match(
+      (await alpha.getByTestId('peer-state').getAttribute('title')) ?? '',
+      new RegExp(codeAtAlpha),
+    );
+    await Promise.all([
+      alpha.screenshot({ path: join(ARTIFACTS, 'pairing.png') }),
+      bravo.screenshot({ path: join(ARTIFACTS, 'pairing-bravo.png') }),
+    ]);
+    // CON3: Esc closes the panel and gives the keyboard back to the button that opened it.
+    for (const page of [alpha, bravo]) {
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog', { name: /Pairing/ }).waitFor({ state: 'hidden', timeout: 5_000 });
+      assert.equal(
+        await page.getByTestId('pairing-open').evaluate((button) => button.matches(':focus')),
+        true,
+        'the focus is back on the Pairing button',
+      );
+    }
     await Promise.all([alpha.context().close(), bravo.context().close()]);
   });
 
@@ -224,7 +296,7 @@ describe('acknowledging a FLASH through the consoles of two real nodes', { timeo
   });
 
   after(async () => {
-    await Promise.allSettled([browser?.close(), cluster?.stop()]);
+    await Promise.allSettled([closeBrowser(browser), cluster?.stop()]);
   });
 
   it('[HOT3][CON1] a FLASH at alpha raises the alarm at bravo; bravo acknowledges; alpha shows who acknowledged and when', async () => {

@@ -69,6 +69,57 @@ export interface Peer {
   since: string | null;
   /** Estimated offset of the peer's clock from ours, from its heartbeats (FED7); null before one. */
   clockOffsetMs?: number | null;
+  /** The node's own FED7 skew alarm: the last measured offset was over 2 s (kept while the link is down). */
+  skewAlarm?: boolean;
+  /** When the oldest event waiting for this peer was written; null when nothing waits. */
+  oldestQueuedAt?: string | null;
+  /** The last time a link with this peer was refused, and why (FED2, FED10). */
+  lastRefusal?: LinkRefusal | null;
+}
+
+/** Why a link with a peer was refused (a certificate or key that does not match the card, FED2). */
+export interface LinkRefusal {
+  /** Kebab-case reason, e.g. `bad-certificate`, `bad-proof`, `unknown-node`. */
+  code: string;
+  /** The reason in words, as the node logged it. */
+  message: string;
+  /** True when the peer refused us; false when our node refused the peer. */
+  byPeer: boolean;
+  at: string;
+}
+
+/** One pairing (FED1), from `GET /pairing`. */
+export interface Pairing {
+  nodeId: string;
+  name: string;
+  /** The short code both consoles show, e.g. `1234 5678 9012`, compared by voice. */
+  safetyCode: string;
+  keyFingerprint: string;
+  tlsFingerprint: string;
+  pairedAt: string;
+}
+
+/** An origin that signed two different events for one seq on a line (LOG9), not yet resolved. */
+export interface Equivocation {
+  /** The number to resolve it by. */
+  id: number;
+  line: string;
+  origin: string;
+  seq: number;
+  /** The event this node holds for that seq. */
+  heldId: string;
+  /** The other signed event, kept as proof. */
+  conflicting: LiaisonEvent;
+  /** The peer that sent the conflicting event, when it came over a link. */
+  reportedBy: string | null;
+  detectedAt: string;
+}
+
+/** `GET /alarms`: what stops this node from accepting or writing events until someone acts. */
+export interface Alarms {
+  equivocations: Equivocation[];
+  /** Why this node refuses to write (after a restore from backup, LOG9); null when it writes. */
+  appendsHeld: string | null;
 }
 
 /** The body of a `message.posted` event. */
@@ -242,4 +293,24 @@ export function postSeen(messageId: string): Promise<MessageStatus> {
 /** The state of every peer link. */
 export function fetchPeers(): Promise<Peer[]> {
   return request<Peer[]>('GET', '/peers');
+}
+
+/** The safety code and fingerprints of each paired node (FED1). */
+export function fetchPairing(): Promise<Pairing[]> {
+  return request<Pairing[]>('GET', '/pairing');
+}
+
+/** Unresolved equivocations and whether this node holds its own writes (LOG9). */
+export function fetchAlarms(): Promise<Alarms> {
+  return request<Alarms>('GET', '/alarms');
+}
+
+/**
+ * Marks an equivocation resolved with a written resolution (admin only, LOG9). Rejects with
+ * 404 `unknown-equivocation` when it is already resolved, 403 for other roles.
+ */
+export function postResolveEquivocation(id: number, resolution: string): Promise<unknown> {
+  return request<unknown>('POST', `/admin/equivocations/${encodeURIComponent(String(id))}/resolve`, {
+    resolution: resolution.trim(),
+  });
 }

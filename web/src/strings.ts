@@ -22,6 +22,7 @@ const en = {
   'header.user': '{username}@{node} · {role}',
   'header.logout': 'Sign out',
   'header.peers': 'Links to peer nodes',
+  'header.pairing': 'Pairing',
 
   'role.admin': 'admin',
   'role.supervisor': 'supervisor',
@@ -43,12 +44,50 @@ const en = {
   'link.noHeartbeat': 'No heartbeat yet',
   'link.clockOffset': 'Clock offset {offset}',
   'link.clockSkew': 'CLOCK OFF {offset}',
+  'link.clockSkewUnmeasured': 'CLOCK OFF > 2 s',
   'link.bannerClockSkew':
     'Clock of {peer} differs from ours by {offset} — each side judges deadlines by its own clock',
+  'link.bannerClockSkewUnmeasured':
+    'Clock of {peer} differed from ours by more than 2 s when last measured — each side judges deadlines by its own clock',
   'link.bannerDown':
     'Link to {peer} DOWN since {since} — messages queue and will be delivered when it returns',
   'link.bannerDownNoTime': 'Link to {peer} DOWN — messages queue and will be delivered when it returns',
   'link.bannerDegraded': 'Link to {peer} DEGRADED — delivery may be slow',
+  'link.refused': 'Link refused at {time}: {reason}',
+  'link.refusedByPeer': 'Link refused by {peer} at {time}: {reason}',
+  'link.refusalCode': 'reason “{code}”',
+  'link.oldestWaiting': 'oldest waiting since {time}',
+  'link.safetyCode': 'Safety code {code} — compare it by voice (Pairing)',
+
+  'pairing.title': 'Pairing — safety codes',
+  'pairing.intro':
+    'Each pairing has a short safety code made from both nodes’ keys. If the codes differ, a node is not the one it claims to be: tell an admin and do not trust the link.',
+  'pairing.compare':
+    'Read this code aloud with the duty officer at {peer}: both consoles must show the same digits.',
+  'pairing.codeLabel': 'Safety code with {peer}',
+  'pairing.keyFingerprint': 'Signing key fingerprint',
+  'pairing.tlsFingerprint': 'TLS certificate fingerprint',
+  'pairing.pairedAt': 'Paired',
+  'pairing.none': 'This node is not paired with any other node yet.',
+  'pairing.close': 'Close',
+  'pairing.loading': 'Loading the pairings…',
+
+  'alarm.label': 'Record alarm',
+  'alarm.equivocation':
+    '{origin} signed two different events for #{seq} on {line} — its events on this line are refused until an admin resolves it',
+  'alarm.detected': 'Detected {time}.',
+  'alarm.detectedVia': 'Detected {time}, in an event passed on by {peer}.',
+  'alarm.appendsHeld':
+    'This node was restored from a backup and is waiting for its peers before it writes again: {reason}',
+  'alarm.resolve': 'Resolve…',
+  'alarm.resolution': 'Written resolution: what was found, and what was agreed with the peer',
+  'alarm.resolutionHint': 'At least {min} characters. It is kept with the proof.',
+  'alarm.submit': 'Mark resolved',
+  'alarm.submitting': 'Resolving…',
+  'alarm.cancel': 'Cancel',
+  'alarm.resolutionTooShort': 'Write at least {min} characters: what was found and what was agreed.',
+  'alarm.resolutionTooLong': 'Keep the resolution under {max} characters.',
+  'alarm.errorForbidden': 'Only an admin of this node may resolve an equivocation.',
 
   'stream.lost': 'Connection lost — reconnecting…',
 

@@ -5,6 +5,7 @@ import {
   formatFullTime,
   formatRelative,
   formatSpan,
+  formatUtcMinute,
   formatUtcTime,
   isUtcZone,
 } from './time.ts';
@@ -35,6 +36,12 @@ describe('console times', () => {
     const nextDay = new Date('2026-11-27T09:00:00.000Z');
     assert.equal(formatDualTime(MOMENT, nextDay, 'Asia/Tokyo'), '26 Nov, 21:04:05 UTC · 06:04:05 GMT+9');
     assert.equal(formatUtcTime(MOMENT, nextDay), '26 Nov, 21:04:05 UTC');
+  });
+
+  it('[CON2] names a lasting moment to the minute in UTC, with the date when not today', () => {
+    assert.equal(formatUtcMinute(MOMENT, SAME_DAY), '21:04 UTC');
+    assert.equal(formatUtcMinute(MOMENT, new Date('2026-11-27T00:30:00.000Z')), '26 Nov, 21:04 UTC');
+    assert.equal(formatUtcMinute('soon', SAME_DAY), 'soon');
   });
 
   it('[CON2] gives the full date in both zones for hover titles', () => {

@@ -36,6 +36,21 @@ function formatter(timeZone: string, withDate: boolean): Intl.DateTimeFormat {
   );
 }
 
+function minuteFormatter(withDate: boolean): Intl.DateTimeFormat {
+  return cached(
+    `minute|${currentLocale()}|${withDate}`,
+    () =>
+      new Intl.DateTimeFormat(currentLocale(), {
+        ...(withDate ? { day: 'numeric', month: 'short' } : {}),
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZoneName: 'short',
+        timeZone: 'UTC',
+      }),
+  );
+}
+
 function fullFormatter(timeZone: string): Intl.DateTimeFormat {
   return cached(
     `full|${currentLocale()}|${timeZone}`,
@@ -112,6 +127,17 @@ export function formatDualTime(
 export function formatUtcTime(iso: string, now: Date = new Date()): string {
   const date = parse(iso);
   return date === null ? iso : formatInZone(date, 'UTC', now);
+}
+
+/**
+ * "21:04 UTC", to the minute, for a sentence about something that stays true for a while (a
+ * refused link, the oldest message waiting); the date is added when it is not today in UTC.
+ */
+export function formatUtcMinute(iso: string, now: Date = new Date()): string {
+  const date = parse(iso);
+  if (date === null) return iso;
+  const isToday = dayKey(date, 'UTC') === dayKey(now, 'UTC');
+  return minuteFormatter(!isToday).format(date);
 }
 
 /**

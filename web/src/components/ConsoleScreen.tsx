@@ -1,15 +1,20 @@
 /**
- * The main screen: header with node, user and peer links; the FLASH alarm, link and connection
- * banners; the selected line's messages and the compose box, with a list of lines when there
- * are several. A one-second clock turns messages overdue as their deadlines pass (HOT3).
+ * The main screen: header with node, user, peer links and the Pairing panel (FED1); the FLASH
+ * alarm, the record alarms (LOG9), link and connection banners; the selected line's messages
+ * and the compose box, with a list of lines when there are several. A one-second clock turns
+ * messages overdue as their deadlines pass (HOT3).
  */
-import { useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { alarmNames, mayResolve } from '../alarms.ts';
 import type { Me } from '../api.ts';
 import { mayAcknowledge, maySend, unacknowledgedFlashes } from '../messageState.ts';
 import { type Acknowledgement, acknowledgementsByMessage } from '../messages.ts';
 import { t } from '../strings.ts';
+import { useAlarms } from '../useAlarms.ts';
 import { useConsoleData } from '../useConsoleData.ts';
 import { useNow } from '../useNow.ts';
+import { usePairing } from '../usePairing.ts';
+import { AlarmBanners } from './AlarmBanners.tsx';
 import { Compose } from './Compose.tsx';
 import { ConnectionNotice } from './ConnectionNotice.tsx';
 import { FlashAlarm } from './FlashAlarm.tsx';
@@ -17,6 +22,7 @@ import { Header } from './Header.tsx';
 import { LineList } from './LineList.tsx';
 import { LinkBanners } from './LinkBanners.tsx';
 import { MessageList } from './MessageList.tsx';
+import { PairingDialog } from './PairingDialog.tsx';
 
 const NO_ACKNOWLEDGEMENTS: ReadonlyMap<string, Acknowledgement> = new Map();
 
@@ -55,14 +61,52 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded }: ConsoleScreenPr
     ),
   );
   const canAcknowledge = mayAcknowledge(me.user.role);
+  const { alarms, resolve } = useAlarms(state.connection, onSessionEnded);
+  const pairing = usePairing(state.peers, onSessionEnded);
+  const [isPairingOpen, setIsPairingOpen] = useState(false);
+  const refreshPairing = pairing.refresh;
+  const openPairing = useCallback(() => {
+    refreshPairing();
+    setIsPairingOpen(true);
+  }, [refreshPairing]);
+  const closePairing = useCallback(() => setIsPairingOpen(false), []);
+  const names = useMemo(() => {
+    const nodes = new Map<string, string>([[me.node.nodeId, me.node.name]]);
+    for (const known of pairing.pairings ?? []) nodes.set(known.nodeId, known.name);
+    for (const peer of state.peers) nodes.set(peer.nodeId, peer.name);
+    return alarmNames(nodes, new Map(state.lines.map((line) => [line.id, line.title])));
+  }, [me.node, pairing.pairings, state.peers, state.lines]);
 
   return (
     <div className="console">
-      <Header me={me} peers={state.peers} connection={state.connection} onSignOut={onSignOut} />
+      <Header
+        me={me}
+        peers={state.peers}
+        pairings={pairing.pairings}
+        connection={state.connection}
+        nowMs={nowMs}
+        isPairingOpen={isPairingOpen}
+        onOpenPairing={openPairing}
+        onSignOut={onSignOut}
+      />
+      <PairingDialog
+        isOpen={isPairingOpen}
+        pairings={pairing.pairings}
+        error={pairing.error}
+        nowMs={nowMs}
+        onClose={closePairing}
+      />
       <div className="console__notices">
         <FlashAlarm items={flashes} nowMs={nowMs} />
+        <AlarmBanners
+          alarms={alarms}
+          names={names}
+          canResolve={mayResolve(me.user.role)}
+          nowMs={nowMs}
+          onResolve={resolve}
+        />
         <ConnectionNotice connection={state.connection} />
-        <LinkBanners peers={state.peers} />
+        <LinkBanners peers={state.peers} nowMs={nowMs} />
         {loadError !== null && (
           <p className="banner banner--error" role="alert">
             {loadError}

@@ -1,5 +1,8 @@
-/** The dark header: this node, the signed-in user, and one indicator per peer link. */
-import type { Me, Peer } from '../api.ts';
+/**
+ * The dark header: this node, the signed-in user, one indicator per peer link, and the button
+ * that opens the Pairing panel with the safety codes (FED1).
+ */
+import type { Me, Pairing, Peer } from '../api.ts';
 import type { Connection } from '../consoleState.ts';
 import { t } from '../strings.ts';
 import { PeerIndicator } from './PeerIndicator.tsx';
@@ -8,13 +11,29 @@ import { PeerIndicator } from './PeerIndicator.tsx';
 export interface HeaderProps {
   me: Me;
   peers: readonly Peer[];
+  /** The pairings, for each peer's safety code; null until read. */
+  pairings: readonly Pairing[] | null;
   /** The stream's health: peer states are only the last known while it is lost. */
   connection: Connection;
+  nowMs: number;
+  isPairingOpen: boolean;
+  onOpenPairing(): void;
   onSignOut(): void;
 }
 
 /** The console's header bar. */
-export function Header({ me, peers, connection, onSignOut }: HeaderProps) {
+export function Header({
+  me,
+  peers,
+  pairings,
+  connection,
+  nowMs,
+  isPairingOpen,
+  onOpenPairing,
+  onSignOut,
+}: HeaderProps) {
+  const codeOf = (nodeId: string) =>
+    pairings?.find((pairing) => pairing.nodeId === nodeId)?.safetyCode ?? null;
   return (
     <header className="header">
       <div className="header__node">
@@ -25,10 +44,26 @@ export function Header({ me, peers, connection, onSignOut }: HeaderProps) {
       </div>
       <ul className="header__peers" aria-label={t('header.peers')}>
         {peers.map((peer) => (
-          <PeerIndicator key={peer.nodeId} peer={peer} isStale={connection === 'lost'} />
+          <PeerIndicator
+            key={peer.nodeId}
+            peer={peer}
+            isStale={connection === 'lost'}
+            safetyCode={codeOf(peer.nodeId)}
+            nowMs={nowMs}
+          />
         ))}
       </ul>
       <div className="header__user">
+        <button
+          type="button"
+          className="button button--header"
+          data-testid="pairing-open"
+          aria-haspopup="dialog"
+          aria-expanded={isPairingOpen}
+          onClick={onOpenPairing}
+        >
+          {t('header.pairing')}
+        </button>
         <span>
           {t('header.user', {
             username: me.user.username,

@@ -16,13 +16,13 @@ import {
   MESSAGE_POSTED,
   readMessageBody,
 } from '../messages.ts';
+import { peerName } from '../peerLinks.ts';
 import { wantsSeenMark } from '../seenMarks.ts';
 import { describeMessageState, recipientsLinkDown } from '../stateWords.ts';
 import { t } from '../strings.ts';
 import { formatDualTime } from '../time.ts';
 import { useSeenObserver } from '../useSeenObserver.ts';
 import { MessageItem } from './MessageItem.tsx';
-import { peerName } from './PeerIndicator.tsx';
 
 /** Props of `MessageList`. */
 export interface MessageListProps {
