@@ -108,6 +108,11 @@ program
         `liaison: the console could not be built (${error.message}); the API still runs\n`,
       );
     });
+    // A hotline node keeps serving through a failed background task (a store that went away
+    // for a moment, a peer that vanished mid-request): it logs the failure instead of exiting.
+    process.on('unhandledRejection', (reason) => {
+      process.stderr.write(`liaison: unhandled failure in a background task: ${String(reason)}\n`);
+    });
     const node = await startNode({ dataDir });
     const stop = () => {
       void node.stop().then(() => process.exit(0));

@@ -70,7 +70,8 @@ export function createTlsIdentity(commonName: string, now: Date = new Date(), ye
   const notBefore = new Date(now.getTime() - 86_400_000);
   const notAfter = new Date(now.getTime() + years * 365 * 86_400_000);
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  // Positive, and with a non-zero first byte: DER forbids a leading zero byte in an INTEGER.
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
   const algorithm = sequence(ED25519_OID);
   const tbs = sequence(
     tlv(0xa0, tlv(0x02, [2])),

@@ -60,6 +60,8 @@ export class HeadsRecorder {
     let cursor = Number((await store.getMeta(CURSOR_KEY)) ?? '0');
     const runsByLine = new Map<string, Map<string, Run[]>>();
     const triggering = new Set<string>();
+    /** line → origin → the latest event read from the pages (arrival order is seq order per origin). */
+    const readHeads = new Map<string, Record<string, { seq: number; id: string }>>();
     for (;;) {
       const page: StoredEvent[] = await store.eventsSince(cursor, PAGE, null);
       if (page.length === 0) break;
@@ -74,6 +76,9 @@ export class HeadsRecorder {
           origins = new Map();
           runsByLine.set(event.line, origins);
         }
+        const lineHeads = readHeads.get(event.line) ?? {};
+        lineHeads[event.origin] = { seq: event.seq, id: event.id };
+        readHeads.set(event.line, lineHeads);
         const runs = origins.get(event.origin) ?? [];
         const last = runs[runs.length - 1];
         if (last && last[1] === stored.receivedAt) last[0] = Math.max(last[0], event.seq);
@@ -87,7 +92,9 @@ export class HeadsRecorder {
       if (!origins) continue;
       const arrivals: Record<string, Run[]> = {};
       for (const [origin, runs] of origins) arrivals[origin] = mergeRuns(runs, MAX_RUNS_PER_ORIGIN);
-      const heads = ledger.headSummary([line])[line] ?? {};
+      // Heads name what the arrivals cover: an event committed after the pages were read must
+      // not be named here without its arrival time (it goes into the next record).
+      const heads = { ...(ledger.headSummary([line])[line] ?? {}), ...(readHeads.get(line) ?? {}) };
       await ledger.append(line, selfId, 'heads.recorded', { heads, arrivals });
     }
     await store.setMeta(CURSOR_KEY, String(cursor));

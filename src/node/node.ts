@@ -120,9 +120,13 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
         const key = `${peer}\u0000${line}`;
         if (!head || head.seq <= (latestReceipted.get(key) ?? 0)) continue;
         latestReceipted.set(key, head.seq);
-        void store.getEventBySeq(line, config.nodeId, head.seq).then((stored) => {
-          if (stored) metrics.deliveryLatency.observe(Math.max(0, now - Date.parse(stored.event.ts)) / 1000);
-        });
+        void store.getEventBySeq(line, config.nodeId, head.seq).then(
+          (stored) => {
+            if (stored)
+              metrics.deliveryLatency.observe(Math.max(0, now - Date.parse(stored.event.ts)) / 1000);
+          },
+          () => undefined,
+        );
       }
     });
 

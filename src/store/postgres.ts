@@ -92,6 +92,11 @@ export function postgresPool(url: string, options: PostgresPoolOptions = {}): Po
     ...(options.maxConnections === undefined ? {} : { max: options.maxConnections }),
   });
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL connection failed'));
+  // A connection that dies while in use (server restart, terminated session, network reset)
+  // fails its query; without this listener its 'error' event would end the process.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.logger?.warn({ err: error }, 'PostgreSQL connection failed'));
+  });
   return pool;
 }
 

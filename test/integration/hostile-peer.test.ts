@@ -98,7 +98,7 @@ class FakePeer {
   }
 }
 
-describe('a hostile peer', { timeout: 90_000 }, () => {
+describe('a hostile peer', { timeout: 180_000 }, () => {
   let cluster: Cluster;
   let officer: ApiClient;
   let bravoSigner: Signer;
@@ -149,8 +149,11 @@ describe('a hostile peer', { timeout: 90_000 }, () => {
     cluster = await startCluster();
     const alpha = cluster.node('alpha');
     officer = await ApiClient.login(alpha.url, 'officer');
-    await eventually('bravo to have written on the hotline', async () =>
-      (await heldEvents()).some((e) => e.origin === 'bravo') ? true : undefined,
+    // Generous: on a loaded machine the link, the genesis and bravo's first heads.recorded take a while.
+    await eventually(
+      'bravo to have written on the hotline',
+      async () => ((await heldEvents()).some((e) => e.origin === 'bravo') ? true : undefined),
+      60_000,
     );
     const bravo = cluster.node('bravo');
     await bravo.stop('SIGTERM');
@@ -367,7 +370,7 @@ describe('a hostile peer', { timeout: 90_000 }, () => {
   });
 });
 
-describe('an equivocating peer', { timeout: 90_000 }, () => {
+describe('an equivocating peer', { timeout: 180_000 }, () => {
   let cluster: Cluster;
   let officer: ApiClient;
   let admin: ApiClient;
@@ -380,12 +383,16 @@ describe('an equivocating peer', { timeout: 90_000 }, () => {
     officer = await ApiClient.login(alpha.url, 'officer');
     admin = await ApiClient.login(alpha.url, 'admin');
     const bravo = cluster.node('bravo');
-    await eventually('bravo to have written on the hotline', async () => {
-      const { events } = await officer.get<{ events: LiaisonEvent[] }>(
-        `/api/v1/lines/${HOTLINE}/events?limit=100`,
-      );
-      return events.some((e) => e.origin === 'bravo') ? true : undefined;
-    });
+    await eventually(
+      'bravo to have written on the hotline',
+      async () => {
+        const { events } = await officer.get<{ events: LiaisonEvent[] }>(
+          `/api/v1/lines/${HOTLINE}/events?limit=100`,
+        );
+        return events.some((e) => e.origin === 'bravo') ? true : undefined;
+      },
+      60_000,
+    );
     await bravo.stop('SIGTERM');
     bravoSigner = loadSigner(bravo.dir);
     await eventually('alpha to see bravo gone', async () => {

@@ -165,6 +165,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       ? dropSchemas(nodeIds.flatMap((id) => envFor(id).LIAISON_DB_SCHEMA || []))
       : undefined;
   const nodes: TestNode[] = [];
+  const proxies = new Map<string, TcpProxy[]>();
+  /** Leaves nothing behind when a node fails to be set up or to start, then rethrows. */
+  const abandon = async (error: unknown): Promise<never> => {
+    await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
+    // Open proxies would keep the test process alive after its failure.
+    for (const pair of proxies.values()) for (const p of pair) await p.close();
+    if (!options.keep) {
+      rmSync(root, { recursive: true, force: true });
+      await dropOwnSchemas();
+    }
+    throw error;
+  };
   for (const nodeId of nodeIds) {
     const httpPort = await freePort();
     const federationPort = await freePort();
@@ -175,7 +187,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         { nodeId, name: `${nodeId[0]?.toUpperCase()}${nodeId.slice(1)}`, httpPort, federationPort },
         PASSWORD,
       ),
-    );
+    ).catch(abandon);
     const node: TestNode = {
       nodeId,
       dir,
@@ -206,8 +218,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   // What pairAllOffline does, each import with the importing node's store (FED9).
   for (const a of nodes)
     for (const b of nodes)
-      if (a !== b) await withStoreEnv(envFor(a.nodeId), () => importOffline(a.dir, b.dir));
-  const proxies = new Map<string, TcpProxy[]>();
+      if (a !== b) await withStoreEnv(envFor(a.nodeId), () => importOffline(a.dir, b.dir)).catch(abandon);
   for (const [a, b] of options.proxiedPairs ?? []) {
     const pair: TcpProxy[] = [];
     for (const [from, to] of [
@@ -229,23 +240,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         } finally {
           await sourceStore.close();
         }
-      });
+      }).catch(abandon);
     }
     proxies.set([a, b].sort().join('|'), pair);
   }
-  try {
-    await Promise.all(nodes.map((n) => n.start()));
-  } catch (error) {
-    // Leave nothing behind when one node fails to start.
-    await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
-    // Open proxies would keep the test process alive after its failure.
-    for (const pair of proxies.values()) for (const p of pair) await p.close();
-    if (!options.keep) {
-      rmSync(root, { recursive: true, force: true });
-      await dropOwnSchemas();
-    }
-    throw error;
-  }
+  await Promise.all(nodes.map((n) => n.start())).catch(abandon);
   return {
     root,
     store,
@@ -343,7 +342,7 @@ export class ApiClient {
 export async function eventually<T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown = null;

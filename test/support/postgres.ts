@@ -56,14 +56,6 @@ export async function dropSchemas(schemas: string[]): Promise<void> {
   });
 }
 
-/** The test server's URL with another user (trust authentication: no password). */
-export function urlAsUser(user: string): string {
-  const url = new URL(TEST_DATABASE_URL);
-  url.username = user;
-  url.password = '';
-  return url.toString();
-}
-
 /**
  * Registers the tests of an integration file once more, on PostgreSQL, under a suite
  * "on PostgreSQL": `LIAISON_TEST_STORE=postgres` makes every `startCluster` in it put its nodes
