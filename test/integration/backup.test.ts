@@ -13,7 +13,15 @@ import { after, before, describe, it } from 'node:test';
 import type { LiaisonEvent } from '../../src/core/types.ts';
 import type { BackupManifest } from '../../src/node/backup.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
-import { ApiClient, BIN, type Cluster, eventually, HOTLINE, startCluster } from '../support/cluster.ts';
+import {
+  ApiClient,
+  BIN,
+  type Cluster,
+  eventually,
+  HOTLINE,
+  startCluster,
+  waitLinkUp,
+} from '../support/cluster.ts';
 
 interface EventsPage {
   events: LiaisonEvent[];
@@ -69,10 +77,7 @@ describe('backup and restore of real nodes', { timeout: 180_000 }, () => {
     cluster = await startCluster();
     alpha = await ApiClient.login(cluster.node('alpha').url, 'officer');
     bravo = await ApiClient.login(cluster.node('bravo').url, 'officer');
-    await eventually('the link to come up', async () => {
-      const peers = await alpha.get<{ state: string }[]>('/api/v1/peers');
-      return peers[0]?.state === 'up' ? true : undefined;
-    });
+    await waitLinkUp(alpha);
   });
 
   after(async () => {

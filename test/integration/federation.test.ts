@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LiaisonEvent } from '../../src/core/types.ts';
 import type { MessageView } from '../../src/hotline/messages.ts';
-import { ApiClient, BIN, type Cluster, eventually, HOTLINE, startCluster } from '../support/cluster.ts';
+import {
+  ApiClient,
+  BIN,
+  type Cluster,
+  eventually,
+  HOTLINE,
+  startCluster,
+  waitLinkUp,
+} from '../support/cluster.ts';
 
 interface EventsPage {
   events: LiaisonEvent[];
@@ -29,10 +37,7 @@ describe('two federated nodes', { timeout: 120_000 }, () => {
     cluster = await startCluster();
     alpha = await ApiClient.login(cluster.node('alpha').url, 'officer');
     bravo = await ApiClient.login(cluster.node('bravo').url, 'officer');
-    await eventually('the link to come up', async () => {
-      const peers = await alpha.get<{ state: string }[]>('/api/v1/peers');
-      return peers[0]?.state === 'up' ? true : undefined;
-    });
+    await waitLinkUp(alpha);
   });
 
   after(async () => {

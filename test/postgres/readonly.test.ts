@@ -15,7 +15,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LiaisonEvent } from '../../src/core/types.ts';
-import { ApiClient, type Cluster, eventually, HOTLINE, startCluster } from '../support/cluster.ts';
+import {
+  ApiClient,
+  type Cluster,
+  eventually,
+  HOTLINE,
+  startCluster,
+  waitLinkUp,
+} from '../support/cluster.ts';
 import { sqlIdentifier, withPostgres } from '../support/postgres.ts';
 
 interface EventsPage {
@@ -100,10 +107,7 @@ describe('[LOG10] a PostgreSQL database that refuses writes', { timeout: 120_000
     // Logins write sessions: both before the database refuses writes.
     alpha = await ApiClient.login(cluster.node('alpha').url, 'officer');
     bravo = await ApiClient.login(cluster.node('bravo').url, 'officer');
-    await eventually('the link to come up', async () => {
-      const peers = await alpha.get<{ state: string }[]>('/api/v1/peers');
-      return peers[0]?.state === 'up' ? true : undefined;
-    });
+    await waitLinkUp(alpha);
   });
 
   after(async () => {

@@ -359,3 +359,13 @@ export async function eventually<T>(
 }
 
 export const HOTLINE = 'hotline-alpha-bravo';
+
+/** Waits until the node behind `client` reports its (first) peer link up (FED7). */
+export async function waitLinkUp(client: ApiClient, timeoutMs?: number): Promise<void> {
+  await eventually(
+    'the link to come up',
+    async () =>
+      (await client.get<{ state: string }[]>('/api/v1/peers'))[0]?.state === 'up' ? true : undefined,
+    timeoutMs,
+  );
+}
