@@ -23,7 +23,7 @@ const MEASURE_MS = 10_000;
 /** The most requests one level may send (bounds the run on a very fast machine). */
 const MAX_REQUESTS_PER_LEVEL = 500_000;
 
-interface LevelOutcome {
+export interface LevelOutcome {
   connections: number;
   created: number;
   failed: number;
@@ -35,7 +35,11 @@ interface LevelOutcome {
 }
 
 /** Keeps `connections` requests in flight until `durationMs` has passed. */
-async function load(client: KeepAliveClient, connections: number, durationMs: number): Promise<LevelOutcome> {
+export async function load(
+  client: KeepAliveClient,
+  connections: number,
+  durationMs: number,
+): Promise<LevelOutcome> {
   const path = `/api/v1/lines/${HOTLINE}/messages`;
   const latencies: number[] = [];
   let created = 0;

@@ -24,13 +24,14 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { append } from './append.ts';
 import { catchup } from './catchup.ts';
-import { latency } from './latency.ts';
+import { latency, latencyPostgres } from './latency.ts';
 import { killNodesUnder } from './support/cluster.ts';
 import { currentLoad, describeMachine, probeDurableCommit } from './support/machine.ts';
 import { type Benchmark, type BenchmarkResult, meets } from './support/types.ts';
+import { sustained } from './sustained.ts';
 import { verify } from './verify.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [latency, append, verify, catchup];
+const BENCHMARKS: readonly Benchmark[] = [latency, latencyPostgres, append, sustained, verify, catchup];
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
 function log(message: string): void {
@@ -109,7 +110,7 @@ function summaryLine(result: BenchmarkResult): string {
   const bound = `${target.figure} ${target.bound} ${target.value} ${target.unit}`;
   const measured = result.measured === null ? 'n/a' : `${result.measured} ${target.unit}`;
   const verdict = result.error ? `ERROR: ${result.error}` : result.isMet ? 'met' : 'MISSED';
-  return `${result.name.padEnd(8)} ${bound.padEnd(36)} ${measured.padEnd(18)} ${verdict}`;
+  return `${result.name.padEnd(10)} ${bound.padEnd(36)} ${measured.padEnd(18)} ${verdict}`;
 }
 
 /** Writes the run's JSON atomically (a `.tmp` then a rename). */
@@ -186,7 +187,7 @@ async function main(): Promise<number> {
   const totalMs = Math.round(performance.now() - started);
 
   log('\nSummary');
-  log(`${'name'.padEnd(8)} ${'target'.padEnd(36)} ${'measured'.padEnd(18)} verdict`);
+  log(`${'name'.padEnd(10)} ${'target'.padEnd(36)} ${'measured'.padEnd(18)} verdict`);
   for (const result of results) log(summaryLine(result));
   const paths = writeResults(
     {

@@ -5,7 +5,7 @@
  * - how many events each durable commit carried, read from the node's SQLite file (read-only,
  *   while it runs): the ledger stamps every event of one commit with the same `received_at`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { databasePath } from '../../src/node/folder.ts';
 
@@ -59,6 +59,8 @@ export interface CommitShape {
 
 /** The highest arrival number a node's store holds (read-only, while the node runs). */
 export function lastArrival(dataDir: string): number {
+  // A node on PostgreSQL has no SQLite file; the commit-shape diagnostics are then skipped.
+  if (!existsSync(databasePath(dataDir))) return 0;
   const db = new BetterSqlite3(databasePath(dataDir), { readonly: true, fileMustExist: true });
   try {
     const row = db.prepare('SELECT MAX(arrival) AS last FROM events').get() as { last: number | null };
@@ -73,6 +75,7 @@ export function lastArrival(dataDir: string): number {
  * `received_at`; two commits in one millisecond count as one, so this errs towards grouping).
  */
 export function commitShape(dataDir: string, origin: string, afterArrival: number): CommitShape {
+  if (!existsSync(databasePath(dataDir))) return { events: 0, commits: 0, eventsPerCommit: Number.NaN };
   const db = new BetterSqlite3(databasePath(dataDir), { readonly: true, fileMustExist: true });
   try {
     const row = db

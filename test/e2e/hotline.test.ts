@@ -10,51 +10,22 @@
  * Screenshots of both consoles go to `test-artifacts/e2e/` for a human to look at.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { ApiClient, type Cluster, HOTLINE, PASSWORD, startCluster } from '../support/cluster.ts';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ARTIFACTS,
+  closeBrowser,
+  launchBrowser,
+  openConsole,
+  signIn,
+  waitPeerUp,
+} from '../support/browser.ts';
+import { ApiClient, type Cluster, HOTLINE, startCluster } from '../support/cluster.ts';
 
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/e2e/', import.meta.url));
-const VIEWPORT = { width: 1366, height: 768 };
 /** Delivery crosses two processes and a federation link; speed belongs to the benchmarks. */
 const DELIVERY_TIMEOUT_MS = 20_000;
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** A console page in a fresh browser context, in a given time zone (so UTC and local differ). */
-async function openConsole(browser: Browser, url: string, timezoneId: string): Promise<Page> {
-  const context: BrowserContext = await browser.newContext({
-    viewport: VIEWPORT,
-    locale: 'en-GB',
-    timezoneId,
-  });
-  const page = await context.newPage();
-  await page.goto(url);
-  return page;
-}
-
-/** Signs in through the form, as a person would. */
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-}
-
-/** Waits until every peer indicator on the page says the link is up. */
-async function waitPeerUp(page: Page): Promise<void> {
-  await page.locator('[data-testid="peer-state"][data-state="up"]').first().waitFor({ timeout: 20_000 });
-}
 
 /** The message `text` on `page`, once it is listed. */
 async function messageWithText(page: Page, text: string) {
@@ -109,36 +80,13 @@ async function assertMessageDetails(
   assert.match(timeShown ?? '', /\b\d{2}:\d{2}:\d{2} UTC\b/, `UTC time of "${text}"`);
 }
 
-/**
- * Closes the browser, and kills what is left of it if closing hangs: a Chromium that outlives
- * its test would keep this test file's process, and so the whole run, from ending.
- */
-async function closeBrowser(browser: Browser | null): Promise<void> {
-  if (!browser) return;
-  const closed = await Promise.race([
-    browser.close().then(() => true),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000).unref()),
-  ]);
-  if (closed) return;
-  const children = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], {
-    encoding: 'utf8',
-  }).stdout;
-  for (const line of children.split('\n')) {
-    const [pid, ...command] = line.trim().split(/\s+/);
-    if (pid && command.join(' ').includes('chromium')) process.kill(Number(pid), 'SIGKILL');
-  }
-}
-
 describe('hotline through the consoles of two real nodes', { timeout: 60_000 }, () => {
   let cluster: Cluster | null = null;
   let browser: Browser | null = null;
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    [cluster, browser] = await Promise.all([
-      startCluster(),
-      chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-    ]);
+    [cluster, browser] = await Promise.all([startCluster(), launchBrowser()]);
   });
 
   after(async () => {
@@ -289,10 +237,7 @@ describe('acknowledging a FLASH through the consoles of two real nodes', { timeo
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    [cluster, browser] = await Promise.all([
-      startCluster(),
-      chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-    ]);
+    [cluster, browser] = await Promise.all([startCluster(), launchBrowser()]);
   });
 
   after(async () => {
