@@ -24,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { append } from './append.ts';
 import { catchup } from './catchup.ts';
+import { flashAlarm } from './flashAlarm.ts';
 import { latency, latencyPostgres } from './latency.ts';
 import { killNodesUnder } from './support/cluster.ts';
 import { currentLoad, describeMachine, probeDurableCommit } from './support/machine.ts';
@@ -31,7 +32,15 @@ import { type Benchmark, type BenchmarkResult, meets } from './support/types.ts'
 import { sustained } from './sustained.ts';
 import { verify } from './verify.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [latency, latencyPostgres, append, sustained, verify, catchup];
+const BENCHMARKS: readonly Benchmark[] = [
+  latency,
+  latencyPostgres,
+  append,
+  sustained,
+  verify,
+  catchup,
+  flashAlarm,
+];
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
 function log(message: string): void {

@@ -36,10 +36,17 @@ function hasCommand(name) {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Debian packages the browser tests need (chromium now; fonts and others with later issues). */
+/** Whether Debian package `name` is installed. */
+function hasPackage(name) {
+  const result = spawnSync('dpkg', ['-s', name], { encoding: 'utf8' });
+  return result.status === 0 && result.stdout.includes('Status: install ok installed');
+}
+
+/** Debian packages the browser tests need: Chromium, and CJK fonts so Chinese and Japanese show in screenshots. */
 function ensureDebianPackages() {
   const missing = [];
   if (!hasCommand('chromium')) missing.push('chromium');
+  if (!hasPackage('fonts-noto-cjk')) missing.push('fonts-noto-cjk');
   if (missing.length === 0) return;
   process.stdout.write(`installing Debian packages: ${missing.join(' ')}\n`);
   try {

@@ -6,11 +6,14 @@ import { createReadStream, createWriteStream, existsSync, readFileSync } from 'n
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
+import { checkExportBlobs } from '../core/blobCheck.ts';
 import { isoTime, systemClock } from '../core/clock.ts';
 import { verifyExport } from '../core/exportFormat.ts';
+import { LANGUAGES, type Language } from '../core/phrasebook/types.ts';
 import { fingerprint } from '../core/sign.ts';
 import { ROLES, type Role } from '../core/types.ts';
 import { BackupError, createBackup, restoreBackup } from '../node/backup.ts';
+import { BlobStore, blobsDir, copyBlobsTo, digestInFolder } from '../node/blobStore.ts';
 import { ConfigError, loadConfig } from '../node/config.ts';
 import { adminTokenPath, loadSigner, nodeCard, openStore } from '../node/folder.ts';
 import { addUser, initNode, silentLogger } from '../node/init.ts';
@@ -128,6 +131,11 @@ user
   .addOption(new Option('--role <role>', 'the role').choices([...ROLES]).makeOptionMandatory())
   .requiredOption('--password <password>', 'initial password (at least 8 characters)')
   .requiredOption('--data <dir>', 'the node folder')
+  .addOption(
+    new Option('--language <language>', 'the language they read templated messages in (HOT6)')
+      .choices([...LANGUAGES])
+      .default('en'),
+  )
   .action(async (name: string, options) => {
     const dataDir = requireNodeFolder(options.data);
     const config = loadConfig(dataDir);
@@ -137,6 +145,7 @@ user
         username: name,
         role: options.role as Role,
         password: options.password,
+        language: options.language as Language,
       });
       process.stdout.write(`added ${name}@${config.nodeId} (${options.role})\nTOTP: ${uri}\n`);
     } finally {
@@ -215,12 +224,59 @@ pair
     );
   });
 
+pair
+  .command('remove <node>')
+  .description('end the pairing with a peer (FED1): a peer.unpaired event; its hotline closes')
+  .requiredOption('--data <dir>', 'the node folder')
+  .option('--reason <text>', 'why, kept in the record')
+  .action(async (nodeId: string, options) => {
+    const dataDir = requireNodeFolder(options.data);
+    if (runningPid(dataDir) === null)
+      throw new CliError('the node is not running: start it (liaison serve) so the peer is told');
+    const result = (await callRunningNode(
+      dataDir,
+      `/api/v1/admin/peers/${encodeURIComponent(nodeId)}/unpair`,
+      options.reason ? { reason: options.reason } : {},
+    )) as { peer: string; line: string; delivered: boolean };
+    process.stdout.write(
+      `unpaired ${result.peer}; hotline ${result.line} is closed\n` +
+        (result.delivered
+          ? `${result.peer} holds the peer.unpaired event\n`
+          : `${result.peer} did not confirm in time; its links are refused (close 4008 unpaired)\n`),
+    );
+  });
+
+const key = program.command('key').description("this node's signing key (LOG5)");
+key
+  .command('rotate')
+  .description('replace the signing key: a key.rotated event, signed by the old key, on every line')
+  .requiredOption('--data <dir>', 'the node folder')
+  .action(async (options) => {
+    const dataDir = requireNodeFolder(options.data);
+    if (runningPid(dataDir) === null)
+      throw new CliError(
+        'the node is not running: start it (liaison serve); a rotation is appended through it',
+      );
+    const result = (await callRunningNode(dataDir, '/api/v1/admin/key/rotate', {})) as {
+      fingerprint: string;
+      previousFingerprint: string;
+      lines: { line: string; fromSeq: number }[];
+    };
+    process.stdout.write(
+      `signing key rotated on ${result.lines.length} line(s)\n` +
+        `old key fingerprint: ${result.previousFingerprint}\n` +
+        `new key fingerprint: ${result.fingerprint}\n` +
+        'the safety codes changed: compare the new ones by voice with each peer (liaison pair export for a fresh card)\n',
+    );
+  });
+
 program
   .command('export')
   .description('write the record as JSONL (LOG12), for `liaison verify`')
   .requiredOption('--data <dir>', 'the node folder')
   .option('--line <id>', 'one line (default: every shared line)')
   .option('--out <file>', 'write to a file instead of standard output')
+  .option('--blobs <dir>', 'also copy the blobs the exported events reference into this folder (LOG11)')
   .action(async (options) => {
     const dataDir = requireNodeFolder(options.data);
     const config = loadConfig(dataDir);
@@ -232,7 +288,9 @@ program
         throw new CliError(`there is no line ${options.line}`);
       const bar = progress('exporting events');
       const out: NodeJS.WritableStream = options.out ? createWriteStream(options.out) : process.stdout;
+      const attachments = new Set<string>();
       for await (const text of exportLines({
+        attachments,
         store,
         signer: loadSigner(dataDir),
         selfId: config.nodeId,
@@ -244,6 +302,17 @@ program
       }
       if (out !== process.stdout) await new Promise<void>((r) => out.end(() => r()));
       bar.done();
+      if (options.blobs) {
+        const held = new BlobStore(blobsDir(dataDir), { isReadOnly: true });
+        const blobs = copyBlobsTo(held, attachments, options.blobs as string);
+        process.stderr.write(`${blobs.copied} blob(s) written to ${options.blobs}\n`);
+        if (blobs.missing.length > 0) {
+          process.stderr.write(
+            `${blobs.missing.length} referenced blob(s) are not held here (still being fetched?): ${blobs.missing.join(', ')}\n`,
+          );
+          process.exitCode = 1;
+        }
+      }
     } finally {
       await store.close();
     }
@@ -253,8 +322,15 @@ program
   .command('verify <file>')
   .description('check an export offline (LOG2–LOG9, LOG12); exit 0 when it all holds')
   .option('--trust <card...>', "cards of the nodes to trust (default: the export's own header, said so)")
+  .option(
+    '--blobs <dir>',
+    'also check that every referenced blob is in this folder and hashes to its name (LOG11)',
+  )
   .action(async (file: string, options) => {
     if (file !== '-' && !existsSync(file)) throw new CliError(`no such file: ${file}`);
+    if (options.blobs && file === '-')
+      throw new CliError('--blobs needs the export as a file, not standard input');
+    if (options.blobs && !existsSync(options.blobs)) throw new CliError(`no such folder: ${options.blobs}`);
     const trustedNodes = ((options.trust as string[] | undefined) ?? []).map((path) => {
       const card = parseCard(readFileSync(path, 'utf8'));
       return { nodeId: card.nodeId, name: card.name, publicKey: card.publicKey };
@@ -269,6 +345,18 @@ program
       process.stdout.write("no --trust cards given: trusting the keys in the export's own header\n");
     }
     for (const f of report.fingerprints) process.stdout.write(`trusted ${f.nodeId}: ${f.fingerprint}\n`);
+    if (report.ok && options.blobs) {
+      const blobs = await checkExportBlobs(readLines(file), digestInFolder(options.blobs as string));
+      if (!blobs.ok && blobs.error) {
+        const b = blobs.error;
+        process.stdout.write(
+          `FAILED at line ${b.lineNumber}${b.eventId ? `, event ${b.eventId}` : ''}: ${b.code}: ${b.message}\n`,
+        );
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(`blobs: ${blobs.blobs} referenced blob(s) present and whole (LOG11)\n`);
+    }
     if (report.ok) {
       process.stdout.write(
         `OK: ${report.events} events on ${report.lines.length} line(s) verified (${report.lines.join(', ')})\n`,

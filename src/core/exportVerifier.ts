@@ -6,11 +6,22 @@
  * event. Signature verifications, the one expensive step, run on the thread pool and are kept
  * in flight; `settleSignatures` awaits them so that the first failure in file order is the
  * one reported, whether it is a signature or a later check.
+ *
+ * Key rotations (LOG5, keyHistory.ts): a `key.rotated` event of (line, origin) names the key
+ * that signed that origin's events on that line before it (`previousKey`) and the key that signs
+ * from `fromSeq` on. Events after a rotation are checked with its new key only. Events before a
+ * line's first rotation are checked first with the keys known for their origin (the trusted one
+ * and those learned from earlier rotations); one that does not verify waits, with its bytes,
+ * until the line's first rotation names its key, and fails when none does. Each valid rotation
+ * links its two keys (the old one signed it, the new one signed its proof), and at the trailer
+ * every key that signed, and the header's key, must be linked to the trusted key: so a card
+ * given with `--trust` may carry any key of the node's chain, the first or the current one.
  */
 import { canonicalBytes } from './canonical.ts';
 import { type ChainContext, checkChain, depSeqsOf, type HeldEventInfo } from './chain.ts';
 import { genesisMembers, isPlainObject, isTimestamp, parseEnvelope, signedBytes } from './event.ts';
 import type { ExportHead, ExportHeads, TrustedNode, VerifyError } from './exportFormat.ts';
+import { KEY_ROTATED_EVENT_TYPE, type KeyRotation, parseRotation } from './keyHistory.ts';
 import { compareLog7, type Log7Position } from './order.ts';
 import { fingerprint, sha256, verifySignature, verifySignatureAsync } from './sign.ts';
 import {
@@ -32,11 +43,17 @@ interface LineState {
   heads: Map<string, HeldEventInfo & { id: string }>;
 }
 
-/** A signature verification in flight. */
+/** A signature verification in flight, or waiting for the rotation that names its key. */
 interface PendingSignature {
   lineNumber: number;
   eventId: string;
+  line: string;
   origin: string;
+  seq: number;
+  bytes: Uint8Array;
+  sig: string;
+  /** The key it was (or is being) checked with. */
+  keyUsed: string;
   /** Events that had passed every check before this one. */
   eventsBefore: number;
   isValid: Promise<boolean>;
@@ -65,6 +82,16 @@ export class ExportVerifier {
   readonly #lineStates = new Map<string, LineState>();
   #currentLine: string | undefined;
   readonly #pending: PendingSignature[] = [];
+  /** Events before their line's first rotation that did not verify with the keys known then. */
+  readonly #deferred: PendingSignature[] = [];
+  /** (line, origin) → rotations seen, ascending. */
+  readonly #rotations = new Map<string, KeyRotation[]>();
+  /** origin → key → keys linked to it by a valid rotation. */
+  readonly #links = new Map<string, Map<string, Set<string>>>();
+  /** origin → key → first line that used it (a signature, or the header). */
+  readonly #keysUsed = new Map<string, Map<string, number>>();
+  /** nodeId → the key the header lists, when cards are trusted. */
+  readonly #headerKeys = new Map<string, string>();
 
   constructor(cards: readonly TrustedNode[] | undefined) {
     this.#cards = cards;
@@ -83,12 +110,131 @@ export class ExportVerifier {
   async settleSignatures(count = Number.POSITIVE_INFINITY): Promise<VerifyError | null> {
     const pending = this.#pending.splice(0, count);
     const results = await Promise.all(pending.map((entry) => entry.isValid));
-    const index = results.indexOf(false);
-    const bad = pending[index];
-    if (bad === undefined) return null;
-    this.events = bad.eventsBefore;
+    for (const [index, entry] of pending.entries()) {
+      if (results[index] === true) continue;
+      // Signed before its line's first rotation with a key not known yet: wait for the rotation.
+      if (this.#rotationsOf(entry.line, entry.origin).length === 0) {
+        this.#deferred.push(entry);
+        continue;
+      }
+      const key = this.#keyAt(entry.line, entry.origin, entry.seq);
+      if (key !== entry.keyUsed && (await verifySignatureAsync(key, entry.bytes, entry.sig))) {
+        this.#used(entry.origin, key, entry.lineNumber);
+        continue;
+      }
+      return this.#badSignature(entry);
+    }
+    if (count !== Number.POSITIVE_INFINITY) return null;
+    return (await this.#settleDeferred()) ?? this.#keyProblem(false);
+  }
+
+  #badSignature(bad: PendingSignature): VerifyError {
+    this.events = Math.min(this.events, bad.eventsBefore);
     this.#pending.length = 0;
     return failure(bad.lineNumber, 'bad-signature', `not signed by ${bad.origin}`, bad.eventId);
+  }
+
+  /** Checks the deferred signatures whose line's first rotation has now been read. */
+  async #settleDeferred(): Promise<VerifyError | null> {
+    const waiting: PendingSignature[] = [];
+    for (const entry of this.#deferred.sort((a, b) => a.lineNumber - b.lineNumber)) {
+      if (this.#rotationsOf(entry.line, entry.origin).length === 0) {
+        waiting.push(entry);
+        continue;
+      }
+      const key = this.#keyAt(entry.line, entry.origin, entry.seq);
+      if (!(await verifySignatureAsync(key, entry.bytes, entry.sig))) return this.#badSignature(entry);
+      this.#used(entry.origin, key, entry.lineNumber);
+    }
+    this.#deferred.splice(0, this.#deferred.length, ...waiting);
+    return null;
+  }
+
+  /**
+   * When every signature is settled (at the trailer, or at a failure): a signature still waiting
+   * for a rotation fails, and every key used (and the header's) must be linked to the trusted key
+   * of its node. The first in file order is returned.
+   */
+  #keyProblem(isAtTrailer: boolean): VerifyError | null {
+    const untrusted: { lineNumber: number; message: string; code: string }[] = [];
+    for (const [origin, keys] of this.#keysUsed) {
+      const trusted = this.#trusted.get(origin);
+      for (const [key, lineNumber] of keys) {
+        if (trusted !== undefined && this.#isLinked(origin, trusted, key)) continue;
+        const isHeader = this.#headerKeys.get(origin) === key && lineNumber === 1;
+        // Before the trailer, the rotation linking the header's key may still be ahead, unless
+        // signatures of that node already failed for want of one.
+        if (isHeader && !isAtTrailer && !this.#deferred.some((entry) => entry.origin === origin)) continue;
+        untrusted.push({
+          lineNumber,
+          code: isHeader ? 'bad-header' : 'unknown-origin',
+          message: isHeader
+            ? `the header's key for ${origin} is not in the key chain of the trusted card`
+            : `${origin} signed with a key that no rotation links to its trusted key`,
+        });
+      }
+    }
+    const first = untrusted.sort((a, b) => a.lineNumber - b.lineNumber)[0];
+    const waiting = this.#deferred[0];
+    if (waiting !== undefined && (first === undefined || waiting.lineNumber < first.lineNumber))
+      return this.#badSignature(waiting);
+    return first === undefined ? null : failure(first.lineNumber, first.code, first.message);
+  }
+
+  #rotationsOf(line: string, origin: string): KeyRotation[] {
+    return this.#rotations.get(`${line}\u0000${origin}`) ?? [];
+  }
+
+  /** The key of (line, origin) at `seq` by the rotations seen; needs at least one rotation. */
+  #keyAt(line: string, origin: string, seq: number): string {
+    const rotations = this.#rotationsOf(line, origin);
+    for (const rotation of rotations) if (seq < rotation.fromSeq) return rotation.previousKey;
+    return rotations[rotations.length - 1]?.publicKey ?? '';
+  }
+
+  /** The keys to try for an event of (line, origin) at `seq`, the likeliest first. */
+  #candidateKeys(line: string, origin: string, seq: number): string[] {
+    if (this.#rotationsOf(line, origin).length > 0) return [this.#keyAt(line, origin, seq)];
+    const trusted = this.#trusted.get(origin);
+    if (trusted === undefined) return [];
+    return [trusted, ...[...(this.#links.get(origin)?.keys() ?? [])].filter((k) => k !== trusted)];
+  }
+
+  #used(origin: string, key: string, lineNumber: number): void {
+    const keys = this.#keysUsed.get(origin) ?? new Map<string, number>();
+    if (!keys.has(key) || (keys.get(key) ?? 0) > lineNumber) keys.set(key, lineNumber);
+    this.#keysUsed.set(origin, keys);
+  }
+
+  #link(origin: string, a: string, b: string): void {
+    const links = this.#links.get(origin) ?? new Map<string, Set<string>>();
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const set = links.get(from) ?? new Set<string>();
+      set.add(to);
+      links.set(from, set);
+    }
+    this.#links.set(origin, links);
+  }
+
+  #isLinked(origin: string, from: string, to: string): boolean {
+    if (from === to) return true;
+    const links = this.#links.get(origin);
+    const seen = new Set([from]);
+    const queue = [from];
+    while (queue.length > 0) {
+      const key = queue.shift() ?? '';
+      for (const next of links?.get(key) ?? []) {
+        if (next === to) return true;
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    return false;
   }
 
   /** Takes the keys of the cards, when cards were given. */
@@ -135,11 +281,12 @@ export class ExportVerifier {
         const problem = this.#trust(nodeId, publicKey);
         if (problem !== null) return failure(lineNumber, 'bad-header', problem);
       } else if (this.#trusted.has(nodeId) && this.#trusted.get(nodeId) !== publicKey) {
-        return failure(
-          lineNumber,
-          'bad-header',
-          `the header's key for ${nodeId} differs from the trusted card`,
-        );
+        // The header names the node's current key; a card may carry an earlier one of its chain
+        // (LOG5). Whether the two are linked is known once the rotations are read (settleKeys).
+        if (typeof publicKey !== 'string' || !PUBLIC_KEY_PATTERN.test(publicKey))
+          return failure(lineNumber, 'bad-header', `the header's key for ${nodeId} is malformed`);
+        this.#headerKeys.set(nodeId, publicKey);
+        this.#used(nodeId, publicKey, lineNumber);
       }
     }
     return null;
@@ -158,16 +305,53 @@ export class ExportVerifier {
     if (id !== claimedId)
       return failure(lineNumber, 'id-mismatch', `the signed bytes hash to ${id}`, claimedId);
     const { line, origin, seq } = envelope;
-    const publicKey = this.#trusted.get(origin);
-    if (publicKey === undefined)
+    if (!this.#trusted.has(origin))
       return failure(lineNumber, 'unknown-origin', `${origin} is not a trusted node`, id);
+    let rotation: KeyRotation | null = null;
+    if (envelope.type === KEY_ROTATED_EVENT_TYPE) {
+      const parsedRotation = parseRotation(envelope);
+      if (typeof parsedRotation === 'string')
+        return failure(lineNumber, 'bad-key-rotation', parsedRotation, id);
+      const held = this.#rotationsOf(line, origin);
+      if (held.length > 0 && this.#keyAt(line, origin, seq) !== parsedRotation.previousKey) {
+        return failure(
+          lineNumber,
+          'bad-key-rotation',
+          `previousKey is not the key of ${origin} at seq ${seq}`,
+          id,
+        );
+      }
+      rotation = parsedRotation;
+    }
+    // A rotation is checked with the key it retires, which it names.
+    const candidates = rotation ? [rotation.previousKey] : this.#candidateKeys(line, origin, seq);
+    const sig = envelope.sig;
+    const keyUsed = candidates[0] ?? '';
+    const isValid = (async () => {
+      for (const key of candidates) {
+        if (await verifySignatureAsync(key, bytes, sig)) {
+          this.#used(origin, key, lineNumber);
+          return true;
+        }
+      }
+      return false;
+    })();
     this.#pending.push({
       lineNumber,
       eventId: id,
+      line,
       origin,
+      seq,
+      bytes,
+      sig,
+      keyUsed,
       eventsBefore: this.events,
-      isValid: verifySignatureAsync(publicKey, bytes, envelope.sig),
+      isValid,
     });
+    if (rotation) {
+      this.#rotations.set(`${line}\u0000${origin}`, [...this.#rotationsOf(line, origin), rotation]);
+      this.#link(origin, rotation.previousKey, rotation.publicKey);
+    }
     if (this.#held.has(id)) return failure(lineNumber, 'duplicate', 'the event appears twice', id);
     const event: LiaisonEvent = { ...envelope, id };
 
@@ -224,6 +408,8 @@ export class ExportVerifier {
 
   /** Checks the trailer line: shape, signature by a trusted node, and heads equal to what was seen. */
   trailer(value: Record<string, unknown>, lineNumber: number): VerifyError | null {
+    const keyProblem = this.#keyProblem(true);
+    if (keyProblem !== null) return keyProblem;
     const trailer = value.trailer;
     if (!hasExactKeys(value, ['trailer']) || !isPlainObject(trailer)) {
       return failure(lineNumber, 'bad-trailer', 'malformed trailer');
@@ -242,7 +428,12 @@ export class ExportVerifier {
     }
     if (typeof sig !== 'string' || !SIGNATURE_PATTERN.test(sig))
       return failure(lineNumber, 'bad-trailer', 'malformed sig');
-    if (!verifySignature(publicKey, canonicalBytes({ heads: parsedHeads, signer, ts }), sig)) {
+    // The exporter signs with its current key: the trusted one or one its rotations link to it.
+    const signerKeys = [publicKey, ...(this.#links.get(signer)?.keys() ?? [])].filter((key) =>
+      this.#isLinked(signer, publicKey, key),
+    );
+    const trailerBytes = canonicalBytes({ heads: parsedHeads, signer, ts });
+    if (!signerKeys.some((key) => verifySignature(key, trailerBytes, sig))) {
       return failure(lineNumber, 'bad-trailer', `the signature of ${signer} does not verify`);
     }
     const mismatch = this.#compareHeads(parsedHeads);

@@ -51,6 +51,16 @@ export interface PeerStatus {
   oldestQueuedAt: string | null;
   /** The last time a link with this peer was refused, and why (a wrong certificate or key, FED2). */
   lastRefusal: { code: string; message: string; byPeer: boolean; at: string } | null;
+  /**
+   * The pairing was ended (FED1), by either side: its hotline is closed and links are refused.
+   * Always set by `status()`; optional only so that older fixtures still type-check.
+   */
+  unpaired?: boolean;
+  /**
+   * The peer's IANA time zone as it announced it in its last proven hello (CON2), for consoles
+   * to show times in it on hover; null until it has announced one. Optional for older fixtures.
+   */
+  timeZone?: string | null;
 }
 
 /** The SHA-256 fingerprint of the certificate the other end of a TLS socket presented. */
@@ -81,6 +91,8 @@ interface PeerSlot {
   lastRefusal: PeerStatus['lastRefusal'];
   skewAlarm: boolean;
   oldestQueuedAt: string | null;
+  /** The zone from the peer's last proven hello, kept while its link is down (CON2). */
+  peerTimeZone: string | null;
 }
 
 export class Federation {
@@ -154,11 +166,28 @@ export class Federation {
     }
   }
 
-  /** Starts dialing a newly paired peer. */
+  /** Starts dialing a newly paired (or re-paired) peer. */
   addPeer(peerId: string): void {
-    if (this.slots.has(peerId) || this.stopped) return;
-    this.slot(peerId);
+    if (this.stopped) return;
+    const slot = this.slot(peerId);
+    slot.backoffMs = BACKOFF_MIN_MS;
     this.dial(peerId);
+    this.evaluateStates(true);
+  }
+
+  /**
+   * Ends the links with an unpaired peer (FED1): closes the open one with `unpaired` (4008) and
+   * stops dialing. The peer stays listed in `status()`, marked unpaired.
+   */
+  removePeer(peerId: string, message: string): void {
+    const slot = this.slots.get(peerId);
+    if (!slot) return;
+    if (slot.dialTimer) clearTimeout(slot.dialTimer);
+    slot.dialTimer = null;
+    slot.dialing?.terminate();
+    slot.dialing = null;
+    slot.link?.close('unpaired', message);
+    this.evaluateStates(true);
   }
 
   /** Called whenever a peer's status changes. */
@@ -203,6 +232,7 @@ export class Federation {
         lastRefusal: null,
         skewAlarm: false,
         oldestQueuedAt: null,
+        peerTimeZone: null,
       };
       this.slots.set(peerId, slot);
     }
@@ -213,7 +243,8 @@ export class Federation {
     const slot = this.slot(peerId);
     if (this.stopped || slot.link?.isOpen || slot.dialing || slot.dialTimer) return;
     const peer = this.options.peers().find((p) => p.nodeId === peerId);
-    if (!peer) return;
+    // An unpaired peer is not dialed (FED1); it stays listed, marked unpaired.
+    if (!peer || this.options.isUnpaired?.(peerId)) return;
     const tls = this.options.tls;
     const socket = new WebSocket(peer.federationUrl, {
       maxPayload: MAX_FRAME_BYTES,
@@ -309,6 +340,8 @@ export class Federation {
     }
     slot.link = link;
     slot.backoffMs = BACKOFF_MIN_MS;
+    // The link is proven here, so its hello's zone is the peer's own (CON2).
+    if (link.peerTimeZone !== null) slot.peerTimeZone = link.peerTimeZone;
     if (slot.dialTimer) {
       clearTimeout(slot.dialTimer);
       slot.dialTimer = null;
@@ -355,6 +388,8 @@ export class Federation {
       // The lookup runs behind the count: an empty queue has no oldest event, whatever it found.
       oldestQueuedAt: queue === 0 ? null : slot.oldestQueuedAt,
       lastRefusal: slot.lastRefusal,
+      unpaired: this.options.isUnpaired?.(peerId) ?? false,
+      timeZone: slot.peerTimeZone,
     };
   }
 
@@ -417,7 +452,8 @@ export class Federation {
     return count;
   }
 
-  private evaluateStates(): void {
+  /** @param isPairingChange tell listeners even without a change of link state (FED1 unpaired). */
+  private evaluateStates(isPairingChange = false): void {
     const now = this.options.clock.now();
     for (const [peerId, slot] of this.slots) {
       const link = slot.link?.isOpen ? slot.link : null;
@@ -434,7 +470,7 @@ export class Federation {
       const offsetMs = link?.offsetMs ?? null;
       const skewAlarm = offsetMs === null ? slot.skewAlarm : Math.abs(offsetMs) > SKEW_ALARM_MS;
       const isStateChange = state !== slot.state;
-      if (!isStateChange && skewAlarm === slot.skewAlarm) continue;
+      if (!isStateChange && skewAlarm === slot.skewAlarm && !isPairingChange) continue;
       if (isStateChange) {
         slot.state = state;
         slot.since = now;

@@ -13,9 +13,11 @@ import type WebSocket from 'ws';
 import { canonicalBytes } from '../core/canonical.ts';
 import type { Clock } from '../core/clock.ts';
 import { type Signer, verifySignature } from '../core/sign.ts';
+import { isKnownTimeZone } from '../core/timeZone.ts';
 import type { Ledger, Logger } from '../record/ledger.ts';
 import type { DeliveryRow, Store, StoredEvent } from '../store/types.ts';
 import {
+  type BlobFrame,
   CLOSE_CODES,
   type CloseReason,
   type Frame,
@@ -39,6 +41,7 @@ const REFUSALS: ReadonlySet<string> = new Set([
   'unknown-node',
   'bad-proof',
   'bad-certificate',
+  'unpaired',
 ]);
 
 /** Heartbeat period (FED7). */
@@ -65,6 +68,26 @@ export interface LinkContext {
    * holds, this node's own events included (a restored node waits on these, LOG9).
    */
   peerHeadsArrived?(peer: string, heads: WireHeads): void;
+  /** Whether this node unpaired the peer (FED1): its links are refused with `unpaired`. */
+  isUnpaired?(nodeId: string): boolean;
+  /** This node's IANA time zone, announced in its hello (CON2). */
+  timeZone?: string;
+  /**
+   * This node's own `key.rotated` events, one per step of its key chain (LOG5), sent with the
+   * handshake proof so a peer that missed a rotation can follow it to the key that signs the proof.
+   */
+  ownRotations?(): object[];
+  /**
+   * The key a peer proves with, followed from its known key through the rotation events it sent
+   * with its proof (LOG5); defaults to `peerKey`.
+   */
+  peerProofKey?(nodeId: string, rotations: unknown[]): string | undefined;
+  /** The blob exchange (FED11, src/federation/blobs.ts): told of open links, given blob frames. */
+  blobs?: {
+    opened(link: Link): void;
+    frame(link: Link, frame: BlobFrame): void;
+    closed(link: Link): void;
+  };
 }
 
 export interface LinkEvents {
@@ -91,6 +114,8 @@ export class Link {
   refusal: { code: string; message: string; byPeer: boolean } | null = null;
   rttMs: number | null = null;
   offsetMs: number | null = null;
+  /** The peer's IANA time zone from its hello (CON2); null when it sent none or an unknown one. */
+  peerTimeZone: string | null = null;
   lastHeardAt: number;
   private phase: Phase = 'hello';
   private readonly nonce = randomBytes(24).toString('base64url');
@@ -107,6 +132,13 @@ export class Link {
   private receivesPending = 0;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
+  /**
+   * The keys of this link's session (LOG5): the one this node proved with, and the one the peer
+   * proved with. Heartbeats and receipts keep using them when a key rotates during the link's
+   * life; the next link proves the new key.
+   */
+  private readonly signer: Signer;
+  private peerPublicKey: string | null = null;
 
   constructor(
     private readonly socket: WebSocket,
@@ -124,13 +156,20 @@ export class Link {
     this.certificateFingerprint = options.certificateFingerprint;
     this.expectedPeer = options.expectedPeer ?? null;
     this.lastHeardAt = context.clock.now();
+    this.signer = context.signer;
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     socket.on('close', (code, reason) => this.onClose(`${code} ${reason.toString()}`.trim()));
     socket.on('error', (error) =>
       this.context.logger.warn({ peer: this.peerId, err: error.message }, 'link error'),
     );
     this.unsubscribe = context.ledger.onCommitted(() => this.schedulePush());
-    this.send({ t: 'hello', protocol: PROTOCOL_VERSION, node: context.selfId, nonce: this.nonce });
+    this.send({
+      t: 'hello',
+      protocol: PROTOCOL_VERSION,
+      node: context.selfId,
+      nonce: this.nonce,
+      ...(context.timeZone === undefined ? {} : { timeZone: context.timeZone }),
+    });
   }
 
   get isOpen(): boolean {
@@ -170,6 +209,16 @@ export class Link {
     this.onClose('terminated');
   }
 
+  /** Sends a frame of the blob exchange (FED11). */
+  sendBlobFrame(frame: BlobFrame): void {
+    if (this.phase === 'open') this.send(frame);
+  }
+
+  /** Bytes written to the socket that the peer has not read yet (blob chunks wait on it). */
+  get bufferedBytes(): number {
+    return this.socket.bufferedAmount;
+  }
+
   private send(frame: Frame): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     // A peer that stops reading cannot make this node buffer without bound: at most 4 batches
@@ -203,7 +252,7 @@ export class Link {
         return;
       }
       case 'proof': {
-        this.onProof(frame.sig);
+        this.onProof(frame.sig, frame.rotations ?? []);
         return;
       }
       case 'error':
@@ -240,6 +289,15 @@ export class Link {
       return;
     }
     this.claimedPeer = frame.node;
+    // Display text only: a zone this runtime does not know is dropped, never an error (CON2).
+    this.peerTimeZone = isKnownTimeZone(frame.timeZone) ? frame.timeZone : null;
+    if (this.context.isUnpaired?.(frame.node)) {
+      this.close(
+        'unpaired',
+        `${this.context.selfId} has unpaired ${frame.node}; import its card again to re-pair`,
+      );
+      return;
+    }
     if (this.expectedPeer && frame.node !== this.expectedPeer) {
       this.close('unknown-node', `dialed ${this.expectedPeer} but ${frame.node} answered`);
       return;
@@ -267,20 +325,28 @@ export class Link {
     this.peerId = frame.node;
     this.phase = 'proof';
     const payload = proofPayload(this.context.selfId, frame.node, frame.nonce);
-    this.send({ t: 'proof', sig: this.context.signer.sign(canonicalBytes(payload)) });
+    const rotations = this.context.ownRotations?.() ?? [];
+    this.send({
+      t: 'proof',
+      sig: this.signer.sign(canonicalBytes(payload)),
+      ...(rotations.length > 0 ? { rotations } : {}),
+    });
   }
 
-  private onProof(sig: string): void {
+  private onProof(sig: string, rotations: unknown[]): void {
     if (this.phase !== 'proof' || !this.peerId) {
       this.close('protocol-error', 'proof before hello');
       return;
     }
-    const key = this.context.peerKey(this.peerId);
+    const key = this.context.peerProofKey
+      ? this.context.peerProofKey(this.peerId, rotations)
+      : this.context.peerKey(this.peerId);
     const payload = proofPayload(this.peerId, this.context.selfId, this.nonce);
     if (!key || !verifySignature(key, canonicalBytes(payload), sig)) {
       this.close('bad-proof', 'the peer could not prove it holds the key of its card');
       return;
     }
+    this.peerPublicKey = key;
     this.phase = 'open';
     this.lastHeardAt = this.context.clock.now();
     this.events.authenticated(this);
@@ -289,6 +355,7 @@ export class Link {
     this.heartbeatTimer = setInterval(() => this.sendHeartbeat(), HEARTBEAT_MS);
     this.heartbeatTimer.unref();
     this.sendHeartbeat();
+    this.context.blobs?.opened(this);
   }
 
   private onOpenFrame(frame: Frame): void {
@@ -310,7 +377,7 @@ export class Link {
       }
       case 'ping': {
         const peer = this.peerId ?? '';
-        const key = this.context.peerKey(peer);
+        const key = this.peerPublicKey;
         if (!key || !verifySignature(key, canonicalBytes(heartbeatPayload(peer, frame.sentAt)), frame.sig)) {
           this.close('bad-proof', 'a heartbeat with a bad signature');
           return;
@@ -325,6 +392,11 @@ export class Link {
         this.events.heartbeat(this);
         return;
       }
+      case 'blob.get':
+      case 'blob.chunk':
+      case 'blob.missing':
+        this.context.blobs?.frame(this, frame);
+        return;
       default:
         return;
     }
@@ -332,7 +404,7 @@ export class Link {
 
   private sendHeartbeat(): void {
     const sentAt = this.context.clock.now();
-    const sig = this.context.signer.sign(canonicalBytes(heartbeatPayload(this.context.selfId, sentAt)));
+    const sig = this.signer.sign(canonicalBytes(heartbeatPayload(this.context.selfId, sentAt)));
     this.send({ t: 'ping', sentAt, sig });
   }
 
@@ -355,7 +427,7 @@ export class Link {
           heads: result.heads,
           rejected: result.rejected.map((r) => ({ index: r.index, id: r.id, code: r.code })),
         };
-        this.send({ t: 'receipt', body, sig: this.context.signer.sign(canonicalBytes(body)) });
+        this.send({ t: 'receipt', body, sig: this.signer.sign(canonicalBytes(body)) });
         this.notePeerHolds(envelopes, new Set(result.rejected.map((r) => r.index)));
       },
       (error: Error) => {
@@ -388,7 +460,7 @@ export class Link {
 
   private onReceipt(body: ReceiptBody, sig: string): void {
     const peer = this.peerId;
-    const key = peer ? this.context.peerKey(peer) : undefined;
+    const key = this.peerPublicKey;
     if (!peer || !key || body.node !== peer || body.peer !== this.context.selfId) {
       this.close('protocol-error', 'a receipt for another pair of nodes');
       return;
@@ -511,7 +583,9 @@ export class Link {
 
   private onClose(reason: string): void {
     if (this.phase === 'closed') return;
+    const wasOpen = this.phase === 'open';
     this.phase = 'closed';
+    if (wasOpen) this.context.blobs?.closed(this);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.unsubscribe();
     this.events.closed(this, reason);

@@ -5,10 +5,13 @@
  * an Ed25519 signature over {purpose, signer, peer, nonce-of-the-other-side}. Only after a valid
  * proof does either side send `heads` (what it holds, FED5) and then `batch`es (FED3).
  * Each batch is answered by a signed `receipt`. `ping`/`pong` are the heartbeats (FED7).
+ * Blobs travel apart from events (FED11): `blob.get {hash, offset, length}` is answered by
+ * `blob.chunk {hash, offset, total, data}` (data in base64) or `blob.missing {hash}`.
  *
  * Close codes (fatal, not retried until the next dial):
  *   4000 incompatible-protocol · 4001 unknown-node · 4002 bad-proof · 4003 protocol-error
  *   4004 duplicate-connection · 4005 flooding · 4006 heartbeat-timeout · 4007 bad-certificate
+ *   4008 unpaired (this node unpaired the peer, FED1)
  *   1009 frame too big
  */
 import { z } from 'zod';
@@ -35,6 +38,7 @@ export const CLOSE_CODES = {
   flooding: 4005,
   'heartbeat-timeout': 4006,
   'bad-certificate': 4007,
+  unpaired: 4008,
 } as const;
 export type CloseReason = keyof typeof CLOSE_CODES;
 
@@ -48,10 +52,26 @@ const headsSchema = z.record(
   z.record(nodeId, z.object({ seq: z.number().int().min(0), id: z.string().max(64) }).strict()),
 );
 
+/**
+ * `timeZone`: the sender's IANA zone (CON2), optional so a node that does not announce one still
+ * links; shown to duty officers only after the proof, and only when it is a zone `Intl` knows.
+ */
 export const helloFrame = z
-  .object({ t: z.literal('hello'), protocol: z.number().int(), node: nodeId, nonce: b64u })
+  .object({
+    t: z.literal('hello'),
+    protocol: z.number().int(),
+    node: nodeId,
+    nonce: b64u,
+    timeZone: z.string().max(64).optional(),
+  })
   .strict();
-export const proofFrame = z.object({ t: z.literal('proof'), sig: b64u }).strict();
+/**
+ * `rotations`: the prover's own `key.rotated` events (LOG5), so a peer that missed a rotation
+ * follows its known key to the one that signs `sig`.
+ */
+export const proofFrame = z
+  .object({ t: z.literal('proof'), sig: b64u, rotations: z.array(z.unknown()).max(16).optional() })
+  .strict();
 export const headsFrame = z.object({ t: z.literal('heads'), heads: headsSchema }).strict();
 export const batchFrame = z
   .object({
@@ -75,6 +95,29 @@ export const receiptBody = z
 export const receiptFrame = z.object({ t: z.literal('receipt'), body: receiptBody, sig: b64u }).strict();
 export const pingFrame = z.object({ t: z.literal('ping'), sentAt: z.number(), sig: b64u }).strict();
 export const pongFrame = z.object({ t: z.literal('pong'), echo: z.number(), at: z.number() }).strict();
+/** Largest chunk of a blob a peer may ask for in one `blob.get` (FED11). */
+export const MAX_BLOB_CHUNK_BYTES = 1024 * 1024;
+const blobName = z.string().regex(/^[0-9a-f]{64}$/);
+export const blobGetFrame = z
+  .object({
+    t: z.literal('blob.get'),
+    hash: blobName,
+    offset: z.number().int().min(0),
+    length: z.number().int().min(1).max(MAX_BLOB_CHUNK_BYTES),
+  })
+  .strict();
+// The chunk's own size is checked by the fetcher against what it asked for (a refusal it
+// counts), so the schema bounds it only as far as the frame limit does.
+export const blobChunkFrame = z
+  .object({
+    t: z.literal('blob.chunk'),
+    hash: blobName,
+    offset: z.number().int().min(0),
+    total: z.number().int().min(0),
+    data: z.string().max(MAX_FRAME_BYTES),
+  })
+  .strict();
+export const blobMissingFrame = z.object({ t: z.literal('blob.missing'), hash: blobName }).strict();
 export const errorFrame = z.object({ t: z.literal('error'), code: z.string(), message: z.string() }).strict();
 
 export const frameSchema = z.discriminatedUnion('t', [
@@ -86,10 +129,15 @@ export const frameSchema = z.discriminatedUnion('t', [
   pingFrame,
   pongFrame,
   errorFrame,
+  blobGetFrame,
+  blobChunkFrame,
+  blobMissingFrame,
 ]);
 export type Frame = z.infer<typeof frameSchema>;
 export type ReceiptBody = z.infer<typeof receiptBody>;
 export type WireHeads = z.infer<typeof headsSchema>;
+/** The frames of the blob exchange (FED11). */
+export type BlobFrame = Extract<Frame, { t: 'blob.get' | 'blob.chunk' | 'blob.missing' }>;
 
 /** Parses a frame from a peer; returns null for anything malformed. */
 export function parseFrame(text: string): Frame | null {

@@ -8,6 +8,7 @@
  */
 import type { Clock } from '../core/clock.ts';
 import { isoTime } from '../core/clock.ts';
+import { PhrasebookError, type TemplatedBody, templatedBody } from '../core/phrasebook/render.ts';
 import type { MessageState, Precedence } from '../core/types.ts';
 import { type Ledger, RecordError } from '../record/ledger.ts';
 import type { LineRecord, MessageRow, Store, StoredEvent } from '../store/types.ts';
@@ -43,7 +44,14 @@ export function messageView(
   const isDelivered = recipients.length > 0 && recipients.every((node) => deliveredTo[node]);
   const deliveredAt = isDelivered ? (Object.values(deliveredTo).sort().at(-1) ?? null) : null;
   const deadlineMs = Date.parse(row.deadline);
-  const overdueAt = row.overdueAt ?? (row.ackedAt === null && nowMs > deadlineMs ? row.deadline : null);
+  // An escalation step recorded it overdue (HOT4); that stands unless the acknowledgement came
+  // by the deadline (the step ran before the acknowledgement arrived). Its value is the deadline.
+  const isRecordedOverdue = row.overdueAt !== null && (row.ackedAt === null || row.ackedAt > row.deadline);
+  const overdueAt = isRecordedOverdue
+    ? row.deadline
+    : row.ackedAt === null && nowMs > deadlineMs
+      ? row.deadline
+      : null;
   let state: MessageState = 'sent';
   if (row.ackedAt) state = 'acknowledged';
   else if (overdueAt) state = 'overdue';
@@ -64,27 +72,86 @@ export function messageView(
   };
 }
 
-/** What an author may post. */
+/** What an author may post: free text, or a phrasebook template with its parameters (HOT6). */
 export interface PostInput {
-  text: string;
+  /** Free text, shown as written; exactly one of `text` and `template`. */
+  text?: string;
+  /** A phrasebook template id (HOT6), with `params`: every reader renders it in their language. */
+  template?: string;
+  params?: unknown;
   precedence: Precedence;
+  /** Blobs attached (LOG11): names of blobs this node holds, at most MAX_ATTACHMENTS. */
+  attachments?: string[];
+}
+
+/**
+ * The content fields of a `message.posted` body: `{text}` for free text, or the template, its
+ * checked parameters and the phrasebook version, with the English rendering as `text` for
+ * readers that do not know the template (HOT6).
+ */
+export function messageContent(input: PostInput): { text: string } | TemplatedBody {
+  if (input.template === undefined) {
+    if (input.text === undefined)
+      throw new RecordError('invalid-message', 'a message needs text or a template');
+    return { text: input.text };
+  }
+  if (input.text !== undefined) {
+    throw new RecordError('invalid-message', 'a message has text or a template, not both');
+  }
+  try {
+    return templatedBody(input.template, input.params ?? {});
+  } catch (error) {
+    if (error instanceof PhrasebookError) throw new RecordError('invalid-template', error.message);
+    throw error;
+  }
 }
 
 export class Hotline {
   constructor(
     private readonly ledger: Ledger,
     private readonly store: Store,
-    private readonly deadlines: Record<Precedence, number>,
+    /** The deadlines the sender stamps: fixed, or per line (HOT2, `LineSettings.effective`). */
+    private readonly deadlines: Record<Precedence, number> | ((line: string) => Record<Precedence, number>),
     private readonly clock: Clock,
   ) {}
 
+  /** Whether this node holds a blob (LOG11); set by the node. Without it, attachments are refused. */
+  isBlobHeld: ((hash: string) => boolean) | null = null;
+
+  /** Whether a line is closed to new messages (a hotline with an unpaired peer, FED1); set by the node. */
+  isLineClosed: ((line: string) => boolean) | null = null;
+
   /** Appends a `message.posted` event with the deadline stamped by the sender (HOT2). */
   post(line: string, author: string, input: PostInput): Promise<StoredEvent> {
-    const deadline = isoTime(this.clock.now() + this.deadlines[input.precedence]);
+    if (this.isLineClosed?.(line)) {
+      return Promise.reject(
+        new RecordError('line-closed', `line ${line} is closed: the pairing with its peer was ended`),
+      );
+    }
+    let content: { text: string } | TemplatedBody;
+    try {
+      content = messageContent(input);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const deadlines = typeof this.deadlines === 'function' ? this.deadlines(line) : this.deadlines;
+    const deadline = isoTime(this.clock.now() + deadlines[input.precedence]);
+    // A message names only blobs held here, so its peers can always fetch them from us (FED11).
+    const attachments = [...new Set(input.attachments ?? [])];
+    const missing = attachments.find((hash) => !this.isBlobHeld?.(hash));
+    if (missing !== undefined) {
+      return Promise.reject(
+        new RecordError(
+          'unknown-blob',
+          `blob ${missing} is not held here: upload it first (POST /api/v1/blobs)`,
+        ),
+      );
+    }
     return this.ledger.append(line, author, 'message.posted', {
-      text: input.text,
+      ...content,
       precedence: input.precedence,
       deadline,
+      ...(attachments.length > 0 ? { attachments } : {}),
     });
   }
 

@@ -6,7 +6,11 @@
  * copies of `config.json`, `node.key`, `tls.key` and `tls.crt`; and `backup.json`, written last:
  *
  *   {"liaisonBackup": 1, "nodeId", "createdAt", "events", "heads": {line: {origin: {seq, id}}},
- *    "files": {name: sha256 hex}}
+ *    "files": {name: sha256 hex}, "blobs": count}
+ *
+ * and the node's blobs (LOG11) in `blobs/ab/<sha256>`, as in the node's folder: each is named by
+ * its hash, so it is checked by hashing it; a restore adds them to the folder's blobs (a blob
+ * never changes, so none is set aside).
  *
  * Every file is mode 0600 (the database holds password hashes and TOTP secrets; the keys sign
  * for the node). A restore checks every hash first, refuses while a node runs on the target
@@ -39,6 +43,7 @@ import { z } from 'zod';
 import { type Clock, isoTime, systemClock } from '../core/clock.ts';
 import { NODE_ID_PATTERN } from '../core/types.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
+import { BlobStore, blobsDir } from './blobStore.ts';
 import { ConfigError, configPath, loadConfig } from './config.ts';
 import { databasePath } from './folder.ts';
 import { runningPid } from './pidfile.ts';
@@ -81,6 +86,8 @@ const manifestSchema = z
       z.string().refine((name) => BACKUP_FILES.includes(name), 'not a file of a backup'),
       z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex'),
     ),
+    /** Blobs in `blobs/` (backups made before blobs have none). */
+    blobs: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -112,6 +119,21 @@ export async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/**
+ * Copies every blob of a node's or backup's folder into another (each written, fsynced and
+ * renamed); makes no folder when there is nothing to copy. Returns the count.
+ */
+async function copyBlobs(fromDir: string, toDir: string): Promise<number> {
+  const from = new BlobStore(fromDir, { isReadOnly: true });
+  const names = from.list();
+  if (names.length === 0) return 0;
+  const to = new BlobStore(toDir);
+  for (const hash of names) {
+    if (!to.has(hash)) await to.put(from.read(hash), Number.MAX_SAFE_INTEGER);
+  }
+  return names.length;
 }
 
 function syncPath(path: string): void {
@@ -217,6 +239,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupManife
       files[name] = await fileSha256(path);
     }
   }
+  const blobCount = await copyBlobs(blobsDir(dataDir), blobsDir(outDir));
   const manifest: BackupManifest = {
     liaisonBackup: 1,
     nodeId: config.nodeId,
@@ -224,6 +247,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupManife
     events,
     heads,
     files,
+    blobs: blobCount,
   };
   // The manifest comes last: a backup cut short has none, and restore refuses it.
   const manifestPath = join(outDir, MANIFEST_FILE);
@@ -276,6 +300,21 @@ export async function readBackup(backupDir: string): Promise<BackupManifest> {
   }
   if (configNodeId !== manifest.nodeId) {
     throw new BackupError(`the backup's config.json names ${configNodeId}, its manifest ${manifest.nodeId}`);
+  }
+  if (existsSync(blobsDir(backupDir))) {
+    const blobs = new BlobStore(blobsDir(backupDir), { isReadOnly: true });
+    const names = blobs.list();
+    if (manifest.blobs !== undefined && names.length !== manifest.blobs) {
+      throw new BackupError(`the backup holds ${names.length} blobs, its manifest says ${manifest.blobs}`);
+    }
+    for (const hash of names) {
+      if (!(await blobs.isIntact(hash)))
+        throw new BackupError(
+          `blob ${hash} does not hash to its name (LOG11): the backup is damaged or altered`,
+        );
+    }
+  } else if (manifest.blobs) {
+    throw new BackupError(`the backup lacks its ${manifest.blobs} blobs`);
   }
   return manifest;
 }
@@ -344,6 +383,9 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     chmodSync(`${target}.restoring`, 0o600);
     syncPath(`${target}.restoring`);
     renameSync(`${target}.restoring`, target);
+  }
+  if (existsSync(blobsDir(backupDir))) {
+    await copyBlobs(blobsDir(backupDir), blobsDir(dataDir));
   }
   syncPath(dataDir);
 

@@ -6,10 +6,17 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { NODE_ID_PATTERN, PRECEDENCES, type Precedence } from '../core/types.ts';
+import { isKnownTimeZone } from '../core/timeZone.ts';
+import { NODE_ID_PATTERN, PRECEDENCES, type Precedence, ROLES } from '../core/types.ts';
 
 /** Drills every hour unless `drillIntervalMs` says otherwise (FED8). */
 export const DEFAULT_DRILL_INTERVAL_MS = 3_600_000;
+
+/** Blobs up to 50 MiB unless `maxBlobBytes` says otherwise (LOG11, SEC3). */
+export const DEFAULT_MAX_BLOB_BYTES = 50 * 1024 * 1024;
+
+/** A mail address as the escalation e-mail sends to (no spaces, brackets or line breaks). */
+const MAIL_ADDRESS = /^[^\s<>()",;:\\@]+@[A-Za-z0-9.-]+$/;
 
 /** Default acknowledgement deadlines (HOT2). */
 export const DEFAULT_ACK_DEADLINES: Record<Precedence, string> = {
@@ -47,6 +54,63 @@ const configSchema = z
      * what skewed clocks do (FED7's skew alarm). Never set it on a real node.
      */
     clockOffsetMs: z.coerce.number().int().optional(),
+    /**
+     * Who escalation alerts reach outside the console, per role (HOT4):
+     * `{"supervisor": {"email": ["desk@example.org"], "webhook": ["https://…"]}}`. In the
+     * environment (`LIAISON_ESCALATION_CONTACTS`) it is the same JSON as a string.
+     */
+    escalationContacts: z
+      .preprocess(
+        (value) => {
+          if (typeof value !== 'string') return value;
+          try {
+            return JSON.parse(value) as unknown;
+          } catch {
+            return value;
+          }
+        },
+        z.partialRecord(
+          z.enum(ROLES),
+          z
+            .object({
+              email: z.array(z.string().regex(MAIL_ADDRESS, 'not a mail address')).max(50).optional(),
+              webhook: z
+                .array(
+                  z
+                    .string()
+                    .url()
+                    .regex(/^https?:/, 'an http(s) URL'),
+                )
+                .max(20)
+                .optional(),
+            })
+            .strict(),
+        ),
+      )
+      .optional(),
+    /** HMAC key signing escalation webhooks (`x-liaison-signature`); unsigned when unset. */
+    escalationWebhookSecret: z.string().min(16, 'at least 16 characters').optional(),
+    /** The mail relay for escalation e-mail, `smtp://host:port` (no AUTH, no TLS: a trusted relay). */
+    smtpUrl: z
+      .string()
+      .regex(/^smtp:\/\/[^/\s]+$/, 'smtp://host[:port]')
+      .optional(),
+    /** The sender address of escalation e-mail (default `liaison@<nodeId>.invalid`). */
+    smtpFrom: z.string().regex(MAIL_ADDRESS, 'not a mail address').optional(),
+    /** Largest blob accepted by `POST /api/v1/blobs` and from peers (LOG11), default 50 MiB. */
+    maxBlobBytes: z.coerce.number().int().min(1).optional(),
+    /**
+     * This node's IANA time zone (CON2), announced to peers so their consoles show times in it
+     * on hover; default the machine's zone.
+     */
+    timeZone: z.string().refine(isKnownTimeZone, 'not a known IANA time zone, e.g. Asia/Tokyo').optional(),
+    /** Size of the chunks blobs are fetched from peers in (FED11), default 256 KiB. */
+    blobChunkBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024)
+      .optional(),
   })
   .strict();
 

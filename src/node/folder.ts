@@ -2,11 +2,23 @@
  * A node's folder: `config.json`, `node.key` (its Ed25519 signing seed, mode 0600), `tls.key`
  * and `tls.crt` (its federation TLS identity, FED2), `liaison.db` (SQLite, unless
  * `DATABASE_URL` points at PostgreSQL), `admin.token` (lets the CLI act through the running
- * node) and `liaison.pid`.
+ * node) and `liaison.pid`. A key rotation (LOG5) stages the new seed in `node.key.next` and keeps
+ * each old one as `node.key.<n>.retired`.
  * Light on imports, so CLI commands that only read a folder start fast.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Signer } from '../core/sign.ts';
 import {
@@ -60,6 +72,78 @@ export function loadTlsIdentity(dataDir: string, nodeId: string): TlsIdentity {
   const certPem = readFileSync(certFile, 'utf8');
   if (!isMatchingPair(keyPem, certPem)) throw new ConfigError(`${certFile} does not belong to ${keyFile}`);
   return { keyPem, certPem, fingerprint: certificateFingerprint(certPem) };
+}
+
+/** Where a rotation keeps the new signing seed until its events are durable (LOG5). */
+export function nextKeyPath(dataDir: string): string {
+  return join(dataDir, 'node.key.next');
+}
+
+/** Writes a file and syncs it and its folder, so it survives a crash once this returns. */
+function writeDurably(path: string, text: string): void {
+  const temporary = `${path}.tmp`;
+  writeFileSync(temporary, text, { mode: 0o600 });
+  const fd = openSync(temporary, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+  syncFolder(dirname(path));
+}
+
+function syncFolder(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some platforms cannot fsync a folder; the rename is then as durable as they make it.
+  }
+}
+
+/** Stages the seed of a new signing key in `node.key.next`, durably, before a rotation (LOG5). */
+export function stageNextKey(dataDir: string, privateKeySeed: string): void {
+  writeDurably(nextKeyPath(dataDir), `${privateKeySeed}\n`);
+}
+
+/** Drops a staged key whose rotation did not happen. */
+export function dropNextKey(dataDir: string): void {
+  rmSync(nextKeyPath(dataDir), { force: true });
+}
+
+/**
+ * Makes the staged key the node's key once its rotation is durable (LOG5): the old seed is kept
+ * as `node.key.<n>.retired` (n = 1, 2, …), then `node.key.next` is renamed over `node.key`.
+ * Each step is atomic, so a crash leaves either the old key with the next one staged (finished
+ * at the next start) or the new key.
+ */
+export function promoteNextKey(dataDir: string): void {
+  const next = nextKeyPath(dataDir);
+  if (!existsSync(next)) return;
+  const retired = readdirSync(dataDir).filter((name) => /^node\.key\.\d+\.retired$/.test(name)).length;
+  const current = keyPath(dataDir);
+  if (existsSync(current)) {
+    copyFileSync(current, join(dataDir, `node.key.${retired + 1}.retired`));
+    syncFolder(dataDir);
+  }
+  renameSync(next, current);
+  syncFolder(dataDir);
+}
+
+/** The public key of the staged next key, or null when none is staged. */
+export function stagedKey(dataDir: string): string | null {
+  const path = nextKeyPath(dataDir);
+  if (!existsSync(path)) return null;
+  try {
+    return new Signer(readFileSync(path, 'utf8').trim()).publicKey;
+  } catch {
+    return null;
+  }
 }
 
 /** Reads the node's signing key. */

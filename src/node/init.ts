@@ -3,6 +3,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isoTime, systemClock } from '../core/clock.ts';
+import type { Language } from '../core/phrasebook/types.ts';
 import { generateKeyPair, Signer } from '../core/sign.ts';
 import { ROLES, type Role } from '../core/types.ts';
 import { Ledger } from '../record/ledger.ts';
@@ -96,6 +97,8 @@ export interface AddUserOptions {
   password: string;
   /** Demo users only: no second factor (SEC2). */
   withoutTotp?: boolean;
+  /** The language they read templated messages in (HOT6); English when not given. */
+  language?: Language;
 }
 
 const USERNAME = /^[a-z0-9._-]{1,64}$/;
@@ -117,6 +120,7 @@ export async function addUser(store: Store, nodeId: string, options: AddUserOpti
     createdAt: isoTime(systemClock.now()),
     failedLogins: 0,
     lockedUntil: null,
+    language: options.language ?? 'en',
   });
   return totpSecret ? otpauthUri(totpSecret, `${options.username}@${nodeId}`) : null;
 }

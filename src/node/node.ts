@@ -7,6 +7,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import pino, { type Logger as PinoLogger } from 'pino';
 import { type Clock, isoTime, offsetClock, systemClock } from '../core/clock.ts';
 import type { Signer } from '../core/sign.ts';
+import { machineTimeZone } from '../core/timeZone.ts';
+import { BlobExchange, blobMetrics } from '../federation/blobs.ts';
 import { Drills } from '../federation/drills.ts';
 import { Federation } from '../federation/federation.ts';
 import { HeadsRecorder } from '../federation/headsRecorder.ts';
@@ -15,22 +17,29 @@ import { Hotline } from '../hotline/messages.ts';
 import { Ledger } from '../record/ledger.ts';
 import { registerAdminRoutes } from '../server/adminRoutes.ts';
 import { buildApp } from '../server/app.ts';
+import { registerEscalationRoutes } from '../server/escalationRoutes.ts';
 import { NodeMetrics } from '../server/metrics.ts';
 import { Sessions } from '../server/sessions.ts';
 import { StreamHub } from '../server/stream.ts';
 import type { Store } from '../store/types.ts';
+import { BlobStore, blobsDir } from './blobStore.ts';
 import {
   ConfigError,
   DEFAULT_DRILL_INTERVAL_MS,
+  DEFAULT_MAX_BLOB_BYTES,
   loadConfig,
   type NodeConfig,
   parseDeadlines,
 } from './config.ts';
+import { escalationParts } from './escalationWiring.ts';
 import { adminTokenPath, CONSOLE_DIR, loadSigner, loadTlsIdentity, openStore } from './folder.ts';
+import { recoverKeyRotation } from './keyRotation.ts';
+import { keyServices, OwnRotations, peerProofKey } from './keyWiring.ts';
 import { ResilientStdout } from './logDestination.ts';
 import { importCard, parseCard } from './pairing.ts';
 import { acquirePidFile, releasePidFile } from './pidfile.ts';
 import { RESTORED_AT_KEY, RestoreGate } from './restoreGate.ts';
+import { Pairings } from './unpairing.ts';
 
 export interface StartOptions {
   dataDir: string;
@@ -65,19 +74,39 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const clock = options.clock ?? (config.clockOffsetMs ? offsetClock(config.clockOffsetMs) : systemClock);
   const logger =
     options.logger ?? pino({ level: config.logLevel, base: { node: config.nodeId } }, new ResilientStdout());
-  const signer = loadSigner(dataDir);
+  loadSigner(dataDir); // a folder without a key fails before anything is opened
   acquirePidFile(dataDir);
   const store = await openStore(dataDir);
   try {
-    const self = await store.getNode(config.nodeId);
-    if (self && self.publicKey !== signer.publicKey) {
-      throw new ConfigError(`node.key does not match the key this node registered for ${config.nodeId}`);
-    }
+    // LOG5: a key rotation cut short by a crash is finished (or undone) before the key is read.
+    const recovery = await recoverKeyRotation(dataDir, store, config.nodeId);
+    if (recovery !== 'none') logger.warn({ recovery }, 'key rotation recovered at start');
+    // The key the node signs with; a rotation replaces it (keyWiring.ts).
+    let signer = loadSigner(dataDir);
     const ledger = new Ledger({ store, signer, selfId: config.nodeId, clock, logger });
     await ledger.open();
+    const registeredKey = ledger.nodeKey(config.nodeId);
+    if (registeredKey !== undefined && registeredKey !== signer.publicKey) {
+      throw new ConfigError(`node.key does not match the key this node registered for ${config.nodeId}`);
+    }
+    // FED1: unpaired peers and their closed hotlines, from the record.
+    const pairings = new Pairings({ selfId: config.nodeId, ledger, store, logger });
+    await pairings.start();
+    const ownRotations = new OwnRotations(config.nodeId, ledger);
+    await ownRotations.load(store);
     const deadlines = parseDeadlines(config.ackDeadlines);
-    const hotline = new Hotline(ledger, store, deadlines, clock);
     const metrics = new NodeMetrics(config.nodeId, clock);
+    // HOT2, HOT4: a line's own deadlines over the node's; escalation steps when they pass.
+    const escalation = escalationParts({
+      config,
+      ledger,
+      store,
+      clock,
+      logger,
+      registry: metrics.registry,
+      nodeDeadlines: deadlines,
+    });
+    const hotline = new Hotline(ledger, store, (line) => escalation.lineSettings.effective(line), clock);
     ledger.onCommitted((batch) => {
       for (const stored of batch.events) {
         if (stored.arrival === 0) continue;
@@ -85,27 +114,54 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       }
     });
     ledger.onRejected((code) => metrics.eventsRejected.inc({ reason: code }));
+
+    // Blobs (LOG11, FED11): files in DATA/blobs whatever the store; fetched from peers by hash.
+    const blobStore = new BlobStore(blobsDir(dataDir));
+    const maxBlobBytes = config.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
+    const blobExchange: BlobExchange = new BlobExchange({
+      blobs: blobStore,
+      logger,
+      clock,
+      maxBlobBytes,
+      ...(config.blobChunkBytes ? { chunkBytes: config.blobChunkBytes } : {}),
+      sharedLines: (peer) => federationLines(peer),
+      ...blobMetrics(metrics.registry, () => blobExchange.wantedCount),
+    });
+    ledger.onCommitted((batch) => blobExchange.noteEvents(batch.events.map((s) => s.event)));
+    hotline.isBlobHeld = (hash) => blobStore.has(hash);
+    hotline.isLineClosed = (line) => pairings.isLineClosed(line);
     ledger.onEquivocation((proof) => metrics.equivocations.inc({ origin: proof.origin }));
 
     let peers = (await store.listNodes()).filter((n) => !n.isSelf);
+    const federationLines = (peer: string) =>
+      ledger
+        .listLines()
+        .filter((l) => l.kind !== 'local' && l.members.includes(peer))
+        .map((l) => l.id);
     const federation = new Federation({
       selfId: config.nodeId,
-      signer,
+      get signer() {
+        return signer;
+      },
       ledger,
       store,
       clock,
       logger,
       listenHost: config.host,
       listenPort: config.federationPort,
+      // Announced in the hello so the peer's consoles show our zone on hover (CON2).
+      timeZone: config.timeZone ?? machineTimeZone(),
       peers: () => peers,
-      peerKey: (nodeId) => peers.find((p) => p.nodeId === nodeId)?.publicKey,
+      // The key the rotations held reach (LOG5), for paired nodes only.
+      peerKey: (nodeId) => (peers.some((p) => p.nodeId === nodeId) ? ledger.nodeKey(nodeId) : undefined),
+      peerProofKey: (nodeId, rotations) =>
+        peers.some((p) => p.nodeId === nodeId) ? peerProofKey(ledger, nodeId, rotations) : undefined,
+      ownRotations: () => ownRotations.list(),
+      isUnpaired: (nodeId) => pairings.isUnpaired(nodeId),
       peerCertificate: (nodeId) => peers.find((p) => p.nodeId === nodeId)?.tlsFingerprint ?? null,
       tls: loadTlsIdentity(dataDir, config.nodeId),
-      sharedLines: (peer) =>
-        ledger
-          .listLines()
-          .filter((l) => l.kind !== 'local' && l.members.includes(peer))
-          .map((l) => l.id),
+      sharedLines: (peer) => federationLines(peer),
+      blobs: blobExchange,
       peerHeadsArrived: (peer, heads) => restoreGate?.peerHeadsArrived(peer, heads),
     });
 
@@ -170,6 +226,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
         isoTime(clock.now()),
       );
       peers = (await store.listNodes()).filter((n) => !n.isSelf);
+      // FED1: importing the card of an unpaired peer re-pairs; the same hotline reopens.
+      await pairings.repair(card.nodeId, config.nodeId);
       federation.addPeer(card.nodeId);
       return {
         peer: result.peer.nodeId,
@@ -187,7 +245,9 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       hotline,
       federation,
       sessions,
-      signer,
+      get signer() {
+        return signer;
+      },
       clock,
       pair,
       isHttps: config.publicUrl.startsWith('https:'),
@@ -196,6 +256,18 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       stream,
       consoleDir: options.consoleDir === undefined ? CONSOLE_DIR : options.consoleDir,
       startedAt: clock.now(),
+      blobs: { blobs: blobStore, maxBlobBytes, isWanted: (hash) => blobExchange.isWanted(hash) },
+      keys: keyServices({
+        dataDir,
+        selfId: config.nodeId,
+        ledger,
+        logger,
+        pairings,
+        federation,
+        setSigner: (next) => {
+          signer = next;
+        },
+      }),
     });
     registerAdminRoutes(app, {
       releaseAppends: async () => {
@@ -205,8 +277,11 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
         return { wasHeld: reason !== null, reason };
       },
     });
+    registerEscalationRoutes(app, { ledger, logger, ...escalation });
     linkEvents.start();
     drills.start();
+    await escalation.start();
+    void blobExchange.start(store);
     await federation.start();
     await app.listen({ host: config.host, port: config.httpPort });
     if (!restoreGate) headsRecorder.start();
@@ -221,7 +296,9 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       ledger,
       federation,
       hotline,
-      signer,
+      get signer() {
+        return signer;
+      },
       headsRecorder,
       drills,
       url: `http://${config.host}:${config.httpPort}`,
@@ -229,11 +306,14 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
         if (stopped) return;
         stopped = true;
         await headsRecorder.stop();
+        await escalation.stop();
         // Before the links close, so a shutdown is not recorded as the link going down.
         await linkEvents.stop();
         await drills.stop();
+        blobExchange.stop();
         await federation.stop();
         await app.close();
+        pairings.stop();
         await ledger.idle();
         await store.close();
         rmSync(adminTokenPath(dataDir), { force: true });

@@ -112,7 +112,8 @@ export async function importCard(
   const known = await store.getNode(card.nodeId);
   if (known && known.publicKey !== card.publicKey) {
     throw new CardError(
-      `node ${card.nodeId} is already paired with another key; key rotation comes with a signed event, not a new card`,
+      `node ${card.nodeId} is already paired with another key; a key changes only by a signed key.rotated event (LOG5): ` +
+        'import the card once that event has arrived, or ask for its current card',
     );
   }
   const peer: NodeRecord = {

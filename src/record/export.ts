@@ -5,6 +5,7 @@
  * event arriving mid-export can never leave a hole in a chain, and the signed trailer names
  * exactly the heads written.
  */
+import { attachmentsOf } from '../core/blobCheck.ts';
 import type { Clock } from '../core/clock.ts';
 import { isoTime } from '../core/clock.ts';
 import { type ExportHeads, eventLine, exportHeaderLine, signedTrailerLine } from '../core/exportFormat.ts';
@@ -20,6 +21,8 @@ export interface ExportOptions {
   /** Lines to export, whole, from their genesis. */
   lineIds: string[];
   onProgress?: (eventsWritten: number, total: number) => void;
+  /** Collects the names of the blobs the exported events reference (LOG11, `export --blobs`). */
+  attachments?: Set<string>;
 }
 
 /** Yields the export's lines (each ending in a newline): header, events, signed trailer. */
@@ -48,6 +51,7 @@ export async function* exportLines(options: ExportOptions): AsyncGenerator<strin
       lineHeads[event.origin] = { seq: event.seq, id: event.id };
       heads[event.line] = lineHeads;
       written += 1;
+      for (const hash of attachmentsOf(event.body)) options.attachments?.add(hash);
       if (written % 1000 === 0) options.onProgress?.(written, total);
       yield `${eventLine(event)}\n`;
     }

@@ -231,6 +231,19 @@ describe('Ledger.append', () => {
     assert.equal((await post(alpha, 'small')).event.seq, 2);
   });
 
+  it('[LOG2] an event type peers would refuse is refused at append too, and nothing is written', async () => {
+    const { alpha } = await makeLedgerPair();
+    for (const type of ['duty.handedOver', 'message', 'Message.posted', `x.${'y'.repeat(70)}`]) {
+      await assert.rejects(
+        alpha.ledger.append(LINE, 'alpha', type, { text: 'x' }),
+        isRecordError('bad-event-type'),
+        type,
+      );
+    }
+    assert.equal(await alpha.store.countEvents(LINE), 1);
+    assert.equal((await post(alpha, 'fine')).event.seq, 2);
+  });
+
   it('[LOG10] a commit that throws → store-unavailable, nothing half-written, the next append reuses the seq', async () => {
     const disk = failingDisk();
     const { alpha } = await makeLedgerPair({ wrapStore: { alpha: disk.wrap } });

@@ -17,13 +17,22 @@ import { checkChain, type HeldEventInfo, nextEnvelopeFields } from '../core/chai
 import type { Clock } from '../core/clock.ts';
 import { isoTime } from '../core/clock.ts';
 import { genesisMembers, parseEnvelope, signEvent, signedBytes, unsignedOf } from '../core/event.ts';
+import {
+  KEY_ROTATED_EVENT_TYPE,
+  KeyHistory,
+  type KeyRotation,
+  parseRotation,
+  rotationBody,
+} from '../core/keyHistory.ts';
 import type { Rejection } from '../core/rejection.ts';
-import { type Signer, sha256, verifySignatureAsync } from '../core/sign.ts';
+import { type Signer, sha256, verifySignature, verifySignatureAsync } from '../core/sign.ts';
 import {
   ENVELOPE_VERSION,
+  EVENT_TYPE_PATTERN,
   type JsonObject,
   type LiaisonEvent,
   MAX_BODY_BYTES,
+  MAX_EVENT_TYPE_LENGTH,
   type UnsignedEnvelope,
 } from '../core/types.ts';
 import type { DeliveryRow, LineRecord, ProjectionOp, Store, StoredEvent } from '../store/types.ts';
@@ -83,7 +92,14 @@ type Job =
       resolve: (result: ReceiveResult) => void;
       reject: (error: Error) => void;
     }
-  | { kind: 'deliveries'; rows: DeliveryRow[]; resolve: () => void; reject: (error: Error) => void };
+  | { kind: 'deliveries'; rows: DeliveryRow[]; resolve: () => void; reject: (error: Error) => void }
+  | {
+      kind: 'rotate';
+      signer: Signer;
+      author: string;
+      resolve: (events: StoredEvent[]) => void;
+      reject: (error: Error) => void;
+    };
 
 /**
  * A received envelope after the checks that need nothing held: its shape (LOG2), its id, and
@@ -94,6 +110,8 @@ interface Preverified {
   id: string | null;
   /** null when the origin's key is unknown (refused later as unknown-origin). */
   isSignatureValid: boolean | null;
+  /** The key the signature was checked with (it verified with it when `isSignatureValid`). */
+  keyUsed: string | null;
 }
 
 /** Jobs grouped into one commit at most; bounds the latency a huge batch can add to an author. */
@@ -110,13 +128,15 @@ export interface LedgerOptions {
 export class Ledger {
   readonly selfId: string;
   private readonly store: Store;
-  private readonly signer: Signer;
+  private signer: Signer;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly index = new HeadIndex();
   private readonly quarantine: Quarantine;
   private readonly lines = new Map<string, LineRecord>();
-  private readonly nodeKeys = new Map<string, string>();
+  /** Every node's keys, and the rotations held per (line, origin) (LOG5). */
+  private readonly keys = new KeyHistory();
+  private readonly keyListeners = new Set<(nodeId: string, publicKey: string) => void>();
   private readonly queue: Job[] = [];
   private readonly receiveOrder = new Map<string, Promise<void>>();
   private appendHold: string | null = null;
@@ -136,7 +156,20 @@ export class Ledger {
   /** Loads lines, node keys and the heads of every (line, origin) from the store. */
   async open(): Promise<void> {
     for (const line of await this.store.listLines()) this.lines.set(line.id, line);
-    for (const node of await this.store.listNodes()) this.nodeKeys.set(node.nodeId, node.publicKey);
+    const nodes = await this.store.listNodes();
+    for (const node of nodes) this.keys.setNodeKey(node.nodeId, node.publicKey);
+    // Rotations held (LOG5), in arrival order, i.e. in chain order per (line, origin). A node row
+    // not yet moved to its newest key (a crash between the commit and the row's update) is moved now.
+    for (const stored of await this.store.eventsOfTypes([KEY_ROTATED_EVENT_TYPE])) {
+      const rotation = parseRotation(stored.event);
+      if (typeof rotation === 'string') continue;
+      this.keys.add(rotation);
+    }
+    for (const node of nodes) {
+      const current = this.keys.currentKey(node.nodeId);
+      if (current !== undefined && current !== node.publicKey)
+        await this.store.putNode({ ...node, publicKey: current });
+    }
     await this.quarantine.load();
     const heads = await this.store.heads();
     for (const [line, origins] of Object.entries(heads)) {
@@ -173,7 +206,44 @@ export class Ledger {
 
   /** Makes a node's signing key known (at pairing). */
   setNodeKey(nodeId: string, publicKey: string): void {
-    this.nodeKeys.set(nodeId, publicKey);
+    this.keys.setNodeKey(nodeId, publicKey);
+  }
+
+  /** A node's current signing key, following the rotations held (LOG5); undefined for a stranger. */
+  nodeKey(nodeId: string): string | undefined {
+    return this.keys.currentKey(nodeId);
+  }
+
+  /** The key this node signs with now. */
+  get publicKey(): string {
+    return this.signer.publicKey;
+  }
+
+  /** The rotations held for (line, origin), ascending (LOG5). */
+  rotationsOf(line: string, origin: string): readonly KeyRotation[] {
+    return this.keys.rotationsOf(line, origin);
+  }
+
+  /**
+   * Called after the commit of a rotation that moved a node's current key (this node's or a
+   * peer's), once the node's row in the store names the new key.
+   */
+  onKeyChanged(listener: (nodeId: string, publicKey: string) => void): () => void {
+    this.keyListeners.add(listener);
+    return () => this.keyListeners.delete(listener);
+  }
+
+  /**
+   * Rotates this node's signing key (LOG5): on every line it writes on whose genesis is held (its
+   * local line included) appends a `key.rotated` event signed with the current key, all in one
+   * commit, and signs everything after them with `newSigner`. Resolves with the rotation events
+   * once they are durable. A failed commit leaves the old key in force.
+   */
+  rotateKey(newSigner: Signer, author: string): Promise<StoredEvent[]> {
+    if (this.appendHold) return Promise.reject(new RecordError('catching-up', this.appendHold));
+    return new Promise((resolve, reject) => {
+      this.enqueue({ kind: 'rotate', signer: newSigner, author, resolve, reject });
+    });
   }
 
   getLine(id: string): LineRecord | undefined {
@@ -252,14 +322,32 @@ export class Ledger {
 
   private async preverify(raw: unknown): Promise<Preverified> {
     const parsed = parseEnvelope(raw);
-    if (!parsed.ok) return { parsed, id: null, isSignatureValid: null };
+    if (!parsed.ok) return { parsed, id: null, isSignatureValid: null, keyUsed: null };
     const bytes = signedBytes(parsed.envelope);
     const id = sha256(bytes);
-    const publicKey = this.nodeKeys.get(parsed.envelope.origin);
-    const isSignatureValid = publicKey
-      ? await verifySignatureAsync(publicKey, bytes, parsed.envelope.sig)
-      : null;
-    return { parsed, id, isSignatureValid };
+    const { line, origin, seq, sig } = parsed.envelope;
+    const candidates = this.keys.keysFor(line, origin, seq);
+    if (candidates.length === 0) return { parsed, id, isSignatureValid: null, keyUsed: null };
+    // Nearly always one key; more only for an origin that rotated, on a line whose rotation is
+    // not held yet (KeyHistory.keysFor).
+    for (const key of candidates) {
+      if (await verifySignatureAsync(key, bytes, sig))
+        return { parsed, id, isSignatureValid: true, keyUsed: key };
+    }
+    return { parsed, id, isSignatureValid: false, keyUsed: candidates[0] ?? null };
+  }
+
+  /**
+   * The signature check of a preverified event, redone when a rotation committed (or accepted
+   * earlier in this batch) since the preverification changed the key (LOG5).
+   */
+  private async signatureHolds(pre: Preverified, event: LiaisonEvent): Promise<boolean | null> {
+    const expected = this.keys.keysFor(event.line, event.origin, event.seq);
+    if (expected.length === 0) return null;
+    if (pre.keyUsed !== null && expected.includes(pre.keyUsed)) return pre.isSignatureValid;
+    const bytes = signedBytes(event);
+    for (const key of expected) if (await verifySignatureAsync(key, bytes, event.sig)) return true;
+    return false;
   }
 
   /** Stores delivery facts from a peer's signed receipt (FED3). */
@@ -306,6 +394,7 @@ export class Ledger {
     const now = this.clock.now();
     const receivedAt = isoTime(now);
     const appendIndexes = new Map<Job, number>();
+    const rotationIndexes = new Map<Job, number[]>();
     const rejections: { code: string; message: string; peer: string; id: string | null }[] = [];
 
     for (const job of jobs) {
@@ -314,6 +403,11 @@ export class Ledger {
           const event = this.buildAppend(job, now, undo);
           appendIndexes.set(job, events.length);
           events.push(event);
+        } else if (job.kind === 'rotate') {
+          const first = events.length;
+          this.buildRotation(job, now, undo, events);
+          const indexes = [...events.keys()].slice(first);
+          rotationIndexes.set(job, indexes);
         } else if (job.kind === 'receive') {
           const result = await this.checkBatch(job, events, undo, receivedAt);
           for (const r of result.rejected) rejections.push({ ...r, peer: job.peer });
@@ -367,7 +461,13 @@ export class Ledger {
       receivedAt,
     }));
     for (const fail of failures) fail();
+    await this.afterRotations(stored);
     for (const job of jobs) {
+      if (job.kind === 'rotate') {
+        const indexes = rotationIndexes.get(job);
+        if (indexes) job.resolve(indexes.flatMap((i) => (stored[i] ? [stored[i]] : [])));
+        continue;
+      }
       if (job.kind !== 'append') continue;
       const index = appendIndexes.get(job);
       const event = index === undefined ? undefined : stored[index];
@@ -385,6 +485,70 @@ export class Ledger {
         deliveries: ops.flatMap((op) => (op.op === 'delivery.add' ? [op.row] : [])),
       };
       for (const listener of this.committedListeners) listener(batch);
+    }
+  }
+
+  /**
+   * Builds the `key.rotated` events of a rotation (one per line this node writes on), signed with
+   * the old key, then makes the new key this node's signer for every later event (LOG5).
+   */
+  private buildRotation(
+    job: Extract<Job, { kind: 'rotate' }>,
+    now: number,
+    undo: (() => void)[],
+    events: LiaisonEvent[],
+  ): void {
+    const oldSigner = this.signer;
+    if (job.signer.publicKey === oldSigner.publicKey)
+      throw new RecordError('same-key', 'the new key is the key in use');
+    const lines = [...this.lines.values()]
+      .filter((line) => line.members.includes(this.selfId) && this.isReady(line.id))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (const line of lines) {
+      const seq = this.heldSeq(line.id, this.selfId) + 1;
+      const body = rotationBody(line.id, this.selfId, seq, oldSigner.publicKey, job.signer);
+      const event = this.buildAppend(
+        {
+          kind: 'append',
+          line: line.id,
+          author: job.author,
+          type: KEY_ROTATED_EVENT_TYPE,
+          body,
+          resolve: () => undefined,
+          reject: () => undefined,
+        },
+        now,
+        undo,
+      );
+      const rotation = parseRotation(event);
+      if (typeof rotation === 'string') throw new Error(`own rotation does not parse: ${rotation}`);
+      undo.push(this.keys.add(rotation).undo);
+      events.push(event);
+    }
+    this.signer = job.signer;
+    undo.push(() => {
+      this.signer = oldSigner;
+    });
+  }
+
+  /** After a commit: the node rows of nodes whose current key moved now name it, and listeners hear. */
+  private async afterRotations(stored: StoredEvent[]): Promise<void> {
+    const moved = new Set<string>();
+    for (const { event } of stored) {
+      if (event.type === KEY_ROTATED_EVENT_TYPE) moved.add(event.origin);
+    }
+    for (const nodeId of moved) {
+      const key = this.keys.currentKey(nodeId);
+      const row = await this.store.getNode(nodeId).catch(() => null);
+      if (!key || !row || row.publicKey === key) continue;
+      try {
+        await this.store.putNode({ ...row, publicKey: key });
+      } catch (error) {
+        // The record holds the rotation; the row is moved again at the next start (open).
+        this.logger.error({ node: nodeId, err: String(error) }, 'could not store the rotated key');
+      }
+      this.logger.info({ node: nodeId, publicKey: key }, 'signing key rotated');
+      for (const listener of this.keyListeners) listener(nodeId, key);
     }
   }
 
@@ -406,6 +570,10 @@ export class Ledger {
     }
     if (canonicalBytes(job.body).length > MAX_BODY_BYTES) {
       throw new RecordError('body-too-large', `an event body may hold at most ${MAX_BODY_BYTES} bytes`);
+    }
+    // The check every peer applies (LOG2): an event it would refuse must not be stored here either.
+    if (job.type.length > MAX_EVENT_TYPE_LENGTH || !EVENT_TYPE_PATTERN.test(job.type)) {
+      throw new RecordError('bad-event-type', `${JSON.stringify(job.type)} is not a dotted lowercase event type`);
     }
     const origins = this.index.origins(job.line);
     const ownHead = origins.get(this.selfId);
@@ -460,6 +628,7 @@ export class Ledger {
         continue;
       }
       const event = outcome.event;
+      if (outcome.rotation) undo.push(this.keys.add(outcome.rotation).undo);
       this.index.advance(event, outcome.depSeqs, undo);
       inBatch.set(`${event.line}\u0000${event.origin}\u0000${event.seq}`, event);
       events.push(event);
@@ -477,7 +646,12 @@ export class Ledger {
   ): Promise<
     | { kind: 'rejected'; id: string | null; rejection: Rejection }
     | { kind: 'duplicate'; event: LiaisonEvent }
-    | { kind: 'accepted'; event: LiaisonEvent; depSeqs: Record<string, number> }
+    | {
+        kind: 'accepted';
+        event: LiaisonEvent;
+        depSeqs: Record<string, number>;
+        rotation?: KeyRotation;
+      }
   > {
     const { parsed } = pre;
     if (!parsed.ok || pre.id === null) {
@@ -504,8 +678,9 @@ export class Ledger {
       return reject('not-member', `peer ${peer} is not a member of line ${event.line}`);
     if (!line.members.includes(event.origin))
       return reject('not-member', `origin ${event.origin} is not a member of line ${event.line}`);
-    const publicKey = this.nodeKeys.get(event.origin);
-    if (!publicKey) return reject('unknown-origin', `no key is known for node ${event.origin}`);
+    const isSignatureValid = await this.signatureHolds(pre, event);
+    if (isSignatureValid === null)
+      return reject('unknown-origin', `no key is known for node ${event.origin}`);
 
     if (this.quarantine.has(event.line, event.origin)) {
       return reject(
@@ -521,7 +696,7 @@ export class Ledger {
           ? head.id
           : (await this.store.getEventBySeq(event.line, event.origin, event.seq))?.event.id);
       if (heldId === id) return { kind: 'duplicate', event };
-      if (pre.isSignatureValid !== true)
+      if (!isSignatureValid)
         return reject('bad-signature', 'the signature does not verify with the origin key');
       this.logger.error(
         { line: event.line, origin: event.origin, seq: event.seq, held: heldId, received: id },
@@ -533,7 +708,7 @@ export class Ledger {
         `a different event is held for ${event.line}/${event.origin}/${event.seq}`,
       );
     }
-    if (pre.isSignatureValid !== true) {
+    if (!isSignatureValid) {
       return reject('bad-signature', 'the signature does not verify with the origin key');
     }
     const deps = new Map<string, HeldEventInfo>();
@@ -551,6 +726,16 @@ export class Ledger {
     for (const [origin, depId] of Object.entries(event.deps)) {
       const info = deps.get(depId);
       if (info) depSeqs[origin] = info.seq;
+    }
+    if (event.type === KEY_ROTATED_EVENT_TYPE) {
+      const rotation = parseRotation(event);
+      const problem = typeof rotation === 'string' ? rotation : this.keys.check(rotation);
+      if (typeof rotation === 'string' || problem !== null)
+        return reject('bad-key-rotation', problem ?? 'not a key rotation');
+      // The old key it names must be the one that signed it, not merely one of the chain.
+      if (!verifySignature(rotation.previousKey, signedBytes(event), event.sig))
+        return reject('bad-key-rotation', 'the rotation is not signed by the key it retires');
+      return { kind: 'accepted', event, depSeqs, rotation };
     }
     return { kind: 'accepted', event, depSeqs };
   }
@@ -570,7 +755,7 @@ export class Ledger {
     for (const required of [this.selfId, genesis.origin, peer]) {
       if (!members.includes(required)) return `the line's members do not include ${required}`;
     }
-    const unknown = members.filter((m) => !this.nodeKeys.has(m));
+    const unknown = members.filter((m) => this.keys.currentKey(m) === undefined);
     if (unknown.length > 0) return `members not paired with this node: ${unknown.join(', ')}`;
     const line: LineRecord = {
       id: genesis.line,
@@ -590,7 +775,7 @@ export class Ledger {
     const all = [...new Set([this.selfId, ...members])].sort();
     if (all.length < 2)
       throw new RecordError('too-few-members', 'a line needs at least one other member node');
-    const unknown = all.filter((m) => !this.nodeKeys.has(m));
+    const unknown = all.filter((m) => this.keys.currentKey(m) === undefined);
     if (unknown.length > 0) throw new RecordError('unknown-node', `not paired with ${unknown.join(', ')}`);
     const id = `line-${randomBytes(6).toString('hex')}`;
     const line: LineRecord = {

@@ -3,6 +3,7 @@
  * always give the same rows, so `liaison rebuild` recreates them from the record alone.
  *
  * - `message.posted` → a message row (HOT3), with the deadline the sender stamped (HOT2).
+ * - `escalation.raised` → the message's `overdueAt` (HOT3, HOT4), the deadline the step names.
  * - `heads.recorded` → delivery rows: the recording node held (line, origin) up to a seq at a
  *   time (FED3), so `deliveredAt` survives a rebuild.
  *
@@ -110,6 +111,13 @@ export function projectEvent(event: LiaisonEvent): ProjectionOp[] {
     }
     case 'heads.recorded':
       return readDeliveries(event).map((row) => ({ op: 'delivery.add', row }));
+    case 'escalation.raised': {
+      // HOT3/HOT4: an escalation step fixes when the message became overdue (its deadline).
+      const target = readMarkTarget(event.body);
+      const { overdueAt } = event.body;
+      if (!target || !isTimestamp(overdueAt)) return [];
+      return [{ op: 'message.update', id: target, patch: { overdueAt } }];
+    }
     default:
       return [];
   }

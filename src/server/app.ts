@@ -7,12 +7,19 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { z } from 'zod';
+import { type BlobRouteOptions, registerBlobRoutes } from './blobRoutes.ts';
 import { registerDrillRoutes } from './drillRoutes.ts';
+import { registerDutyRoutes } from './dutyRoutes.ts';
 import { installErrorHandling } from './errors.ts';
+import { type KeyServices, registerKeyRoutes } from './keyRoutes.ts';
+import { registerMeRoutes } from './meRoutes.ts';
 import type { NodeMetrics } from './metrics.ts';
+import { registerPhrasebookRoutes } from './phrasebookRoutes.ts';
+import { registerReportRoutes } from './reportRoutes.ts';
 import { type ApiServices, registerRoutes } from './routes.ts';
 import { tokenFrom } from './sessions.ts';
 import type { StreamHub } from './stream.ts';
+import { registerTranslationRoutes } from './translationRoutes.ts';
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
@@ -30,12 +37,16 @@ export const CONSOLE_CSP = [
 ].join('; ');
 
 export interface AppOptions extends ApiServices {
+  /** Key rotation and unpairing (LOG5, FED1, keyRoutes.ts). */
+  keys?: KeyServices;
   logger: FastifyBaseLogger;
   metrics: NodeMetrics;
   stream: StreamHub;
   /** Folder of the built console (web/dist), served at `/` when present. */
   consoleDir: string | null;
   startedAt: number;
+  /** The blob store and its upload limit (LOG11); without it the node serves no blob routes. */
+  blobs?: BlobRouteOptions;
 }
 
 const streamQuery = z
@@ -89,6 +100,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerRoutes(app, options);
   registerDrillRoutes(app, options);
+  registerReportRoutes(app, options);
+  registerDutyRoutes(app, options);
+  registerTranslationRoutes(app, options);
+  registerKeyRoutes(app, options);
+  registerPhrasebookRoutes(app);
+  registerMeRoutes(app, options);
+  if (options.blobs) registerBlobRoutes(app, options.blobs);
 
   app.get('/healthz', async () => ({
     // A node holding its appends (catching up after a restore, LOG9) is up but says why.

@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import { RecordError } from '../record/ledger.ts';
+import { isStoreUnavailable } from '../store/errors.ts';
 
 export interface FieldProblem {
   path: string;
@@ -30,6 +31,7 @@ const RECORD_STATUS: Record<string, number> = {
   'unknown-line': 404,
   'not-member': 403,
   'line-not-ready': 409,
+  'line-closed': 409,
   'body-too-large': 413,
   'store-unavailable': 503,
   'catching-up': 503,
@@ -82,7 +84,15 @@ export function installErrorHandling(app: FastifyInstance): void {
     else if (error instanceof ZodError) apiError = invalidInput(error);
     else if (error instanceof RecordError)
       apiError = new ApiError(RECORD_STATUS[error.code] ?? 400, error.code, error.message);
-    else apiError = fromFastify(error);
+    else if (isStoreUnavailable(error)) {
+      // Any read or write of the request may meet a database that is out of reach for now.
+      request.log.warn({ err: error }, 'the database is not answering');
+      apiError = new ApiError(
+        503,
+        'store-unavailable',
+        'the node cannot reach its database just now; nothing was changed, try again',
+      );
+    } else apiError = fromFastify(error);
     if (!apiError) {
       request.log.error({ err: error }, 'unexpected error');
       apiError = new ApiError(500, 'internal', 'the node could not handle this request; it has been logged');

@@ -3,15 +3,60 @@
  */
 import type { Role } from '../core/types.ts';
 
-export const ACTIONS = ['line.read', 'message.send', 'message.ack', 'record.export', 'node.admin'] as const;
+export const ACTIONS = [
+  'line.read',
+  'message.send',
+  'message.ack',
+  'record.export',
+  'node.admin',
+  'blob.read',
+  'blob.upload',
+  'escalation.manage',
+  'pairing.manage',
+  'duty.hold',
+  'duty.reassign',
+  'message.translate',
+  'report.read',
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const PERMISSIONS: Record<Role, readonly Action[]> = {
-  admin: ['line.read', 'message.send', 'message.ack', 'record.export', 'node.admin'],
-  supervisor: ['line.read', 'message.send', 'message.ack', 'record.export'],
-  officer: ['line.read', 'message.send', 'message.ack', 'record.export'],
-  interpreter: ['line.read'],
-  observer: ['line.read'],
+  admin: [
+    'line.read',
+    'message.send',
+    'message.ack',
+    'record.export',
+    'node.admin',
+    'blob.read',
+    'blob.upload',
+    'escalation.manage',
+    'pairing.manage',
+    'duty.reassign',
+    'report.read',
+  ],
+  supervisor: [
+    'line.read',
+    'message.send',
+    'message.ack',
+    'record.export',
+    'blob.read',
+    'blob.upload',
+    'duty.hold',
+    'duty.reassign',
+    'message.translate',
+    'report.read',
+  ],
+  officer: [
+    'line.read',
+    'message.send',
+    'message.ack',
+    'record.export',
+    'blob.read',
+    'blob.upload',
+    'duty.hold',
+  ],
+  interpreter: ['line.read', 'blob.read', 'message.translate'],
+  observer: ['line.read', 'blob.read', 'report.read'],
 };
 
 /** Whether a role may perform an action. */

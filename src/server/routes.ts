@@ -5,7 +5,9 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { BLOB_HASH_PATTERN, MAX_ATTACHMENTS } from '../core/blobCheck.ts';
 import type { Clock } from '../core/clock.ts';
+import { checkTemplated, TEMPLATE_ID_PATTERN } from '../core/phrasebook/render.ts';
 import { fingerprint, type Signer } from '../core/sign.ts';
 import { LINE_ID_PATTERN, PRECEDENCES } from '../core/types.ts';
 import type { Federation } from '../federation/federation.ts';
@@ -73,10 +75,25 @@ const eventsQuery = z
 const messagesQuery = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(500) }).strict();
 const postMessageBody = z
   .object({
-    text: z.string().trim().min(1, 'a message needs text').max(16_000),
+    text: z.string().trim().min(1, 'a message needs text').max(16_000).optional(),
+    // A phrasebook message (HOT6) instead of text; its params are checked against the template.
+    template: z.string().regex(TEMPLATE_ID_PATTERN, 'not a template id').optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
     precedence: z.enum(PRECEDENCES),
+    attachments: z
+      .array(z.string().regex(BLOB_HASH_PATTERN, 'not a blob name (lowercase hex SHA-256)'))
+      .max(MAX_ATTACHMENTS)
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((body) => (body.text === undefined) !== (body.template === undefined), {
+    message: 'a message has either text or a template (with params), not both',
+    path: ['text'],
+  })
+  .refine((body) => body.params === undefined || body.template !== undefined, {
+    message: 'params go with a template',
+    path: ['params'],
+  });
 const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not an event id') }).strict();
 const ackBody = z.object({ text: z.string().trim().max(16_000).optional() }).strict();
 const exportQuery = z.object({ line: z.string().regex(LINE_ID_PATTERN).optional() }).strict();
@@ -115,7 +132,9 @@ export function registerRoutes(app: FastifyInstance, services: ApiServices): voi
       'set-cookie',
       `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_TTL_MS / 1000}${secure}`,
     );
-    return { token, user: { username: user.username, role: user.role, node: services.nodeId } };
+    // The language is read here, not kept in the session, so a change (PATCH /me) shows at once.
+    const language = (await store.getUser(user.username))?.language ?? 'en';
+    return { token, user: { username: user.username, role: user.role, node: services.nodeId, language } };
   });
 
   app.post('/api/v1/auth/logout', async (request, reply) => {
@@ -125,14 +144,6 @@ export function registerRoutes(app: FastifyInstance, services: ApiServices): voi
     if (token) await sessions.logout(token);
     void reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
     return { ok: true };
-  });
-
-  app.get('/api/v1/me', async (request) => {
-    const principal = require(request, 'line.read');
-    return {
-      user: { username: principal.username, role: principal.role, node: services.nodeId },
-      node: { nodeId: services.nodeId, name: services.nodeName },
-    };
   });
 
   app.get('/api/v1/lines', async (request) => {
@@ -177,6 +188,13 @@ export function registerRoutes(app: FastifyInstance, services: ApiServices): voi
     const principal = require(request, 'message.send');
     const line = readableLine(request, id);
     const body = parse(postMessageBody, request.body);
+    if (body.template !== undefined) {
+      const checked = checkTemplated(body.template, body.params ?? {});
+      if (!checked.ok) {
+        const first = checked.problems[0];
+        throw new ApiError(400, 'invalid-template', `${first?.path}: ${first?.message}`, checked.problems);
+      }
+    }
     const stored = await hotline.post(line.id, principal.author, body);
     return reply.status(201).send(stored.event);
   });

@@ -278,6 +278,20 @@ export function eventsContract(harness: StoreHarness): void {
         assert.deepEqual(await store.latestEvents('no-such-line', 10), []);
       }));
 
+    it('[LOG5] eventsOfTypes gives every event of the types asked, in arrival order', () =>
+      withStore(harness, async (store) => {
+        const rotated = testEvent({ seq: 2, type: 'key.rotated', body: { n: 1 } });
+        const unpaired = testEvent({ seq: 1, line: 'thread-1', origin: 'bravo', type: 'peer.unpaired' });
+        await commitEvents(store, [testEvent({ seq: 1 }), rotated]);
+        await commitEvents(store, [unpaired, testEvent({ seq: 3 })]);
+        assert.deepEqual(ids(await store.eventsOfTypes(['key.rotated', 'peer.unpaired'])), [
+          rotated.id,
+          unpaired.id,
+        ]);
+        assert.deepEqual(ids(await store.eventsOfTypes(['peer.paired'])), []);
+        assert.deepEqual(await store.eventsOfTypes([]), []);
+      }));
+
     it('[LOG7] eventsSince pages through arrivals after a cursor, for all lines or some', () =>
       withStore(harness, async (store) => {
         const hotline = testChain(1, 5);

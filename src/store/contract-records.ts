@@ -41,6 +41,7 @@ const officer: UserRecord = {
   createdAt: '2025-01-01T00:00:00.000Z',
   failedLogins: 0,
   lockedUntil: null,
+  language: 'en',
 };
 const session: SessionRecord = {
   tokenHash: 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg',
@@ -143,6 +144,24 @@ export function recordsContract(harness: StoreHarness): void {
         await store.putSession(session);
         await store.putUser({ ...officer, failedLogins: 3 });
         assert.deepEqual(await store.getSession(session.tokenHash), session);
+      }));
+
+    it('[HOT6] a user reads in English until their language is changed, and a put without one keeps it', () =>
+      withStore(harness, async (store) => {
+        const { language: _omitted, ...withoutLanguage } = officer;
+        await store.putUser(withoutLanguage);
+        assert.equal((await store.getUser('officer'))?.language, 'en');
+        await store.putUser({ ...officer, language: 'ja' });
+        assert.equal((await store.getUser('officer'))?.language, 'ja');
+        await store.putUser({ ...withoutLanguage, failedLogins: 2 });
+        const kept = await store.getUser('officer');
+        assert.equal(kept?.language, 'ja');
+        assert.equal(kept?.failedLogins, 2);
+        await store.putUser({ ...officer, language: 'zh' });
+        assert.deepEqual(
+          (await store.listUsers()).map((user) => user.language),
+          ['zh'],
+        );
       }));
   });
 

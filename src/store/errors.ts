@@ -36,3 +36,44 @@ export class StoreMigrationError extends Error {
 export class StoreIntegrityError extends Error {
   override readonly name = 'StoreIntegrityError';
 }
+
+/** SQLSTATE classes and codes of a database that cannot answer now, though it may later. */
+const UNAVAILABLE_SQLSTATE_CLASSES = ['08']; // connection exception
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01', // admin_shutdown: the session was terminated
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+  '25006', // read_only_sql_transaction
+  '53100', // disk_full
+]);
+/** Node system error codes of a lost or refused connection to the database server. */
+const UNAVAILABLE_SYSTEM_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
+/** better-sqlite3 result codes of a database that cannot be written or read now. */
+const UNAVAILABLE_SQLITE_CODES = /^SQLITE_(BUSY|LOCKED|FULL|READONLY|IOERR|CANTOPEN)/;
+
+/**
+ * Whether `error`, thrown by a store call, means the database is out of reach for now (a
+ * terminated or refused session, a full disk, a read-only database) rather than a bug: the
+ * caller should answer 503 and the author may try again. Recognised by shape, since pg and
+ * better-sqlite3 throw their own classes and pg throws plain Errors for a dropped connection.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (UNAVAILABLE_SQLSTATES.has(code)) return true;
+    if (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_SQLSTATE_CLASSES.includes(code.slice(0, 2))) return true;
+    if (UNAVAILABLE_SYSTEM_CODES.has(code) || UNAVAILABLE_SQLITE_CODES.test(code)) return true;
+  }
+  // pg's messages for a connection that ended under a query or before one could be sent.
+  return /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect)/.test(
+    error.message,
+  );
+}

@@ -286,6 +286,17 @@ export class KyselyStore implements Store {
     return rows.map(toStoredEvent);
   }
 
+  async eventsOfTypes(types: readonly string[]): Promise<StoredEvent[]> {
+    if (types.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('events')
+      .select(STORED_EVENT_COLUMNS)
+      .where('type', 'in', [...types])
+      .orderBy('arrival')
+      .execute();
+    return rows.map(toStoredEvent);
+  }
+
   async *eventsInOrder(line: string, pageSize = 1000): AsyncIterable<StoredEvent> {
     if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`bad page size ${pageSize}`);
     let after: OrderKey | null = null;

@@ -193,6 +193,29 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 4,
+    name: 'index of the rare event types a node keeps in memory (LOG5 key.rotated, FED1 peer.*)',
+    async up(db) {
+      // Partial, so the thousands of ordinary events a second pay nothing for it.
+      await db.schema
+        .createIndex('events_rare_types')
+        .on('events')
+        .columns(['type', 'arrival'])
+        .where(sql.ref('type'), 'in', sql`('key.rotated', 'peer.unpaired', 'peer.paired')`)
+        .execute();
+    },
+  },
+  {
+    version: 5,
+    name: 'each user reads in their own language (HOT6, CON4)',
+    async up(db) {
+      await db.schema
+        .alterTable('users')
+        .addColumn('language', 'text', (col) => col.notNull().defaultTo('en'))
+        .execute();
+    },
+  },
 ];
 
 /**

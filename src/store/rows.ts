@@ -3,6 +3,7 @@
  * through `Number()` because PostgreSQL drivers return bigint columns as strings.
  */
 import type { Insertable, Selectable } from 'kysely';
+import { isLanguage } from '../core/phrasebook/types.ts';
 import type { LiaisonEvent, Precedence, Role } from '../core/types.ts';
 import type { LinesTable, MessagesTable, NodesTable, SessionsTable, UsersTable } from './schema.ts';
 import type { LineRecord, MessageRow, NodeRecord, SessionRecord, StoredEvent, UserRecord } from './types.ts';
@@ -99,6 +100,8 @@ export function userRow(user: UserRecord): Insertable<UsersTable> {
     created_at: user.createdAt,
     failed_logins: user.failedLogins,
     locked_until: user.lockedUntil,
+    // Absent: the column keeps its value (its default for a new user).
+    language: user.language,
   };
 }
 
@@ -113,6 +116,7 @@ export function toUser(row: Selectable<UsersTable>): UserRecord {
     createdAt: row.created_at,
     failedLogins: Number(row.failed_logins),
     lockedUntil: row.locked_until,
+    language: isLanguage(row.language) ? row.language : 'en',
   };
 }
 

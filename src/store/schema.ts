@@ -3,7 +3,7 @@
  * work unquoted in SQLite and PostgreSQL. Times are RFC 3339 UTC text (`toISOString()`), so they
  * compare as strings; booleans are integers 0/1, which both dialects bind alike.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Which migrations ran (STO2). */
 export interface SchemaMigrationsTable {
@@ -50,6 +50,8 @@ export interface UsersTable {
   created_at: string;
   failed_logins: number;
   locked_until: string | null;
+  /** `en`, `zh` or `ja` (HOT6); defaults to `en`. */
+  language: ColumnType<string, string | undefined, string | undefined>;
 }
 
 /** Login sessions, by SHA-256 of the token. */

@@ -6,6 +6,7 @@
  * The store is persistence only: it does not sign, verify or decide. Events are inserted with
  * the projection changes they cause, in one durable transaction (LOG1, LOG10).
  */
+import type { Language } from '../core/phrasebook/types.ts';
 import type { Heads, LiaisonEvent, Precedence, Role } from '../core/types.ts';
 
 /** A line: the hotline between two nodes, an encounter thread, or a node's local line (LOG1, HOT1). */
@@ -46,6 +47,11 @@ export interface UserRecord {
   /** Failed logins inside the current window, and when the account is locked until (SEC4). */
   failedLogins: number;
   lockedUntil: string | null;
+  /**
+   * The language the user reads templated messages in (HOT6, CON4). Always set when read;
+   * a put without it keeps the stored one (English for a new user).
+   */
+  language?: Language;
 }
 
 /** A login session; only the SHA-256 of the token is kept. */
@@ -198,6 +204,11 @@ export interface Store {
   eventsSince(cursor: number, limit: number, lines: string[] | null): Promise<StoredEvent[]>;
   /** All events of a line in LOG7 order, in pages (for export). */
   eventsInOrder(line: string, pageSize?: number): AsyncIterable<StoredEvent>;
+  /**
+   * Every event of one of these types, in arrival order. Meant for the rare types a node keeps
+   * in memory (`key.rotated`, `peer.unpaired`, `peer.paired`), which an index covers.
+   */
+  eventsOfTypes(types: readonly string[]): Promise<StoredEvent[]>;
   /** Events of (line, origin) with seq in [fromSeq, toSeq], ascending. */
   eventsBySeqRange(line: string, origin: string, fromSeq: number, toSeq: number): Promise<StoredEvent[]>;
   /** Highest arrival number, 0 when empty. */

@@ -10,19 +10,11 @@
  * Screenshots of both consoles go to `test-artifacts/e2e/` for a human to look at.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  ARTIFACTS,
-  closeBrowser,
-  launchBrowser,
-  openConsole,
-  signIn,
-  waitPeerUp,
-} from '../support/browser.ts';
-import { ApiClient, type Cluster, HOTLINE, startCluster } from '../support/cluster.ts';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, browserSuite, openConsole, signIn, waitPeerUp } from '../support/browser.ts';
+import { ApiClient, HOTLINE } from '../support/cluster.ts';
 
 /** Delivery crosses two processes and a federation link; speed belongs to the benchmarks. */
 const DELIVERY_TIMEOUT_MS = 20_000;
@@ -81,20 +73,10 @@ async function assertMessageDetails(
 }
 
 describe('hotline through the consoles of two real nodes', { timeout: 60_000 }, () => {
-  let cluster: Cluster | null = null;
-  let browser: Browser | null = null;
-
-  before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    [cluster, browser] = await Promise.all([startCluster(), launchBrowser()]);
-  });
-
-  after(async () => {
-    await Promise.allSettled([closeBrowser(browser), cluster?.stop()]);
-  });
+  const suite = browserSuite();
 
   it('[CON5][HOT3][CON2][FED1] officers at alpha and bravo exchange messages and compare safety codes', async () => {
-    assert.ok(cluster && browser);
+    const { cluster, browser } = suite;
     const [alpha, bravo] = await Promise.all([
       openConsole(browser, cluster.node('alpha').url, 'Europe/Paris'),
       openConsole(browser, cluster.node('bravo').url, 'Asia/Tokyo'),
@@ -193,7 +175,7 @@ describe('hotline through the consoles of two real nodes', { timeout: 60_000 }, 
   });
 
   it('[SEC1] an observer at bravo sees the messages but cannot send', async () => {
-    assert.ok(cluster && browser);
+    const { cluster, browser } = suite;
     const bravoUrl = cluster.node('bravo').url;
     const observer = await openConsole(browser, bravoUrl, 'UTC');
     await signIn(observer, 'observer');
@@ -232,20 +214,10 @@ describe('hotline through the consoles of two real nodes', { timeout: 60_000 }, 
 
 describe('acknowledging a FLASH through the consoles of two real nodes', { timeout: 60_000 }, () => {
   // A cluster of its own: the alarm at bravo must owe nothing to the other tests' FLASH messages.
-  let cluster: Cluster | null = null;
-  let browser: Browser | null = null;
-
-  before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    [cluster, browser] = await Promise.all([startCluster(), launchBrowser()]);
-  });
-
-  after(async () => {
-    await Promise.allSettled([closeBrowser(browser), cluster?.stop()]);
-  });
+  const suite = browserSuite();
 
   it('[HOT3][CON1] a FLASH at alpha raises the alarm at bravo; bravo acknowledges; alpha shows who acknowledged and when', async () => {
-    assert.ok(cluster && browser);
+    const { cluster, browser } = suite;
     const [alpha, bravo] = await Promise.all([
       openConsole(browser, cluster.node('alpha').url, 'Europe/Paris'),
       openConsole(browser, cluster.node('bravo').url, 'Asia/Tokyo'),

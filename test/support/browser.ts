@@ -4,9 +4,11 @@
  * form as a person would, and a close that cannot hang the run.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { PASSWORD } from './cluster.ts';
+import { type Cluster, type ClusterOptions, PASSWORD, startCluster } from './cluster.ts';
 
 /** Where screenshots go, for a human to look at. */
 export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/e2e/', import.meta.url));
@@ -70,4 +72,36 @@ export async function closeBrowser(browser: Browser | null): Promise<void> {
     const [pid, ...command] = line.trim().split(/\s+/);
     if (pid && command.join(' ').includes('chromium')) process.kill(Number(pid), 'SIGKILL');
   }
+}
+
+/** The real nodes and the browser of one browser-test suite. */
+export interface BrowserSuite {
+  readonly cluster: Cluster;
+  readonly browser: Browser;
+}
+
+/**
+ * Call inside a `describe`: starts the nodes and Chromium before the suite's tests and stops
+ * both after them, whatever happened. Its fields throw if read before the suite has started.
+ */
+export function browserSuite(options: ClusterOptions = {}): BrowserSuite {
+  let cluster: Cluster | null = null;
+  let browser: Browser | null = null;
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    [cluster, browser] = await Promise.all([startCluster(options), launchBrowser()]);
+  });
+  after(async () => {
+    await Promise.allSettled([closeBrowser(browser), cluster?.stop()]);
+  });
+  return {
+    get cluster() {
+      if (!cluster) throw new Error('the nodes are not started: read suite.cluster inside a test');
+      return cluster;
+    },
+    get browser() {
+      if (!browser) throw new Error('the browser is not started: read suite.browser inside a test');
+      return browser;
+    },
+  };
 }

@@ -1,12 +1,15 @@
 /**
  * The console's top level: asks the node who is signed in, then shows the sign-in form or the
- * main screen.
+ * main screen, in the user's saved language (CON4): the language is applied before the screen
+ * renders, and a change of it re-renders the whole tree from here.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, fetchMe, logout, type Me } from './api.ts';
 import { ConsoleScreen } from './components/ConsoleScreen.tsx';
 import { LoginForm } from './components/LoginForm.tsx';
+import { ReaderLanguage } from './readerLanguage.ts';
 import { t } from './strings.ts';
+import { applyLanguage, useConsoleLanguage } from './uiLanguage.ts';
 
 type Session =
   | { status: 'checking' }
@@ -16,10 +19,14 @@ type Session =
 /** The whole console. */
 export function App() {
   const [session, setSession] = useState<Session>({ status: 'checking' });
+  // Subscribing here makes every component beneath re-render when the language changes.
+  useConsoleLanguage();
 
   const readSession = useCallback(async () => {
     try {
-      setSession({ status: 'signed-in', me: await fetchMe() });
+      const me = await fetchMe();
+      applyLanguage(me.user.language ?? 'en');
+      setSession({ status: 'signed-in', me });
     } catch (error) {
       const isSignedOut = error instanceof ApiError && error.status === 401;
       setSession({
@@ -42,6 +49,11 @@ export function App() {
     setSession({ status: 'signed-out', error: null });
   }, []);
 
+  const meChanged = useCallback((me: Me) => {
+    applyLanguage(me.user.language ?? 'en');
+    setSession({ status: 'signed-in', me });
+  }, []);
+
   const sessionEnded = useCallback(() => setSession({ status: 'signed-out', error: null }), []);
 
   switch (session.status) {
@@ -54,6 +66,15 @@ export function App() {
     case 'signed-out':
       return <LoginForm onSignedIn={readSession} initialError={session.error} />;
     case 'signed-in':
-      return <ConsoleScreen me={session.me} onSignOut={signOut} onSessionEnded={sessionEnded} />;
+      return (
+        <ReaderLanguage.Provider value={session.me.user.language ?? 'en'}>
+          <ConsoleScreen
+            me={session.me}
+            onSignOut={signOut}
+            onSessionEnded={sessionEnded}
+            onMeChanged={meChanged}
+          />
+        </ReaderLanguage.Provider>
+      );
   }
 }

@@ -5,6 +5,7 @@
  * (the token lives in sessionStorage, so it ends with the tab). A 4xx answer's
  * `{error, message, fields?}` envelope (SEC3) becomes an `ApiError`.
  */
+import type { Language } from '../../src/core/phrasebook/types.ts';
 import type { LiaisonEvent, LinkState, MessageState, Precedence, Role } from '../../src/core/types.ts';
 import { t } from './strings.ts';
 
@@ -17,6 +18,8 @@ export interface User {
   role: Role;
   /** The user's node id. */
   node: string;
+  /** The language they read templated messages in (HOT6); nodes before it send none. */
+  language?: Language;
 }
 
 /** This node. */
@@ -75,6 +78,10 @@ export interface Peer {
   oldestQueuedAt?: string | null;
   /** The last time a link with this peer was refused, and why (FED2, FED10). */
   lastRefusal?: LinkRefusal | null;
+  /** The pairing was ended (FED1): the hotline is closed and the link refused. */
+  unpaired?: boolean;
+  /** The peer's IANA time zone, from its hello (CON2); null or absent until it announced one. */
+  timeZone?: string | null;
 }
 
 /** Why a link with a peer was refused (a certificate or key that does not match the card, FED2). */
@@ -124,9 +131,12 @@ export interface Alarms {
 
 /** The body of a `message.posted` event. */
 export interface MessageBody {
+  /** Free text, or for a templated message its English rendering (the fallback). */
   text: string;
   precedence: Precedence;
   deadline: string;
+  /** A phrasebook message (HOT6): rendered by each reader in their own language. */
+  template?: { id: string; params: unknown };
 }
 
 /** One invalid input field, as named by a 4xx answer. */
@@ -181,7 +191,7 @@ async function toApiError(response: Response): Promise<ApiError> {
 }
 
 /** Sends one request and returns the parsed JSON body as `T` (the node's API is the contract). */
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = readToken();
   if (token !== null) headers.Authorization = `Bearer ${token}`;
@@ -247,6 +257,11 @@ export function fetchMe(): Promise<Me> {
   return request<Me>('GET', '/me');
 }
 
+/** Changes the signed-in user's own language (HOT6, CON4); resolves with the updated `/me`. */
+export function patchMyLanguage(language: Language): Promise<Me> {
+  return request<Me>('PATCH', '/me', { language });
+}
+
 /** Lines the user may read. */
 export function fetchLines(): Promise<Line[]> {
   return request<Line[]>('GET', '/lines');
@@ -270,6 +285,24 @@ export function fetchMessageStatus(messageId: string): Promise<MessageStatus> {
 /** Posts a free-text message; resolves with the stored `message.posted` event (LOG10). */
 export function postMessage(lineId: string, text: string, precedence: Precedence): Promise<LiaisonEvent> {
   return request<LiaisonEvent>('POST', `/lines/${encodeURIComponent(lineId)}/messages`, { text, precedence });
+}
+
+/**
+ * Posts a phrasebook message (HOT6): a template id and its typed parameters; every reader's
+ * console renders it in their own language. Rejects with `invalid-template` (400, `fields`
+ * naming each bad parameter).
+ */
+export function postTemplatedMessage(
+  lineId: string,
+  template: string,
+  params: Record<string, unknown>,
+  precedence: Precedence,
+): Promise<LiaisonEvent> {
+  return request<LiaisonEvent>('POST', `/lines/${encodeURIComponent(lineId)}/messages`, {
+    template,
+    params,
+    precedence,
+  });
 }
 
 /**
@@ -300,6 +333,30 @@ export function fetchPairing(): Promise<Pairing[]> {
   return request<Pairing[]>('GET', '/pairing');
 }
 
+/** One link drill and its answer (FED8), as `GET /drills` computes it from the record. */
+export interface DrillResult {
+  drill: string;
+  line: string;
+  sentBy: string;
+  sentEvent: string;
+  sentAt: string;
+  answeredBy: string | null;
+  answeredAt: string | null;
+  /** From sending to the answer's arrival back at the sender, on the sender's clock. */
+  roundTripMs: number | null;
+  state: 'answered' | 'pending' | 'missed';
+}
+
+/** The latest drills on every hotline, newest first. */
+export function fetchDrills(limit = 20): Promise<DrillResult[]> {
+  return request<DrillResult[]>('GET', `/drills?limit=${limit}`);
+}
+
+/** Runs a drill on `line` now (FED8); the answer arrives as events. */
+export function runDrill(line: string): Promise<unknown> {
+  return request<unknown>('POST', '/drills', { line });
+}
+
 /** Unresolved equivocations and whether this node holds its own writes (LOG9). */
 export function fetchAlarms(): Promise<Alarms> {
   return request<Alarms>('GET', '/alarms');
@@ -313,4 +370,175 @@ export function postResolveEquivocation(id: number, resolution: string): Promise
   return request<unknown>('POST', `/admin/equivocations/${encodeURIComponent(String(id))}/resolve`, {
     resolution: resolution.trim(),
   });
+}
+
+/** One open item listed in a handover (HOT5), with its state now. */
+export interface HandoverItem {
+  message: string;
+  line: string;
+  origin: string;
+  precedence: Precedence;
+  postedAt: string;
+  deadline: string;
+  /** `to-acknowledge`: a peer's message awaiting our acknowledgement; `awaiting-peer`: ours awaiting theirs. */
+  kind: 'to-acknowledge' | 'awaiting-peer';
+  state: MessageState | null;
+  /** The message's text (its English rendering for a phrasebook message), cut at 500 characters. */
+  text: string | null;
+}
+
+/** One change of a duty desk (HOT5). */
+export interface DutyChange {
+  change: string;
+  n: number;
+  kind: 'taken' | 'handed-over';
+  node: string;
+  at: string;
+  by: string;
+  from: string | null;
+  to: string;
+  note: string | null;
+  openItemCount: number;
+}
+
+/** One node's duty desk: who holds it since when, and its latest changes (newest first). */
+export interface DutyDesk {
+  node: string;
+  name: string;
+  isSelf: boolean;
+  holder: string | null;
+  since: string | null;
+  history: DutyChange[];
+}
+
+/** `GET /duty`: every desk, this node's first, and the handover its holder received, if any. */
+export interface DutyRoster {
+  desks: DutyDesk[];
+  handover: (Omit<DutyChange, 'openItemCount'> & { openItems: HandoverItem[]; more: number }) | null;
+}
+
+/** A user of this node, for choosing the next officer (HOT5). */
+export interface NodeUser {
+  username: string;
+  role: Role;
+  mayHoldDesk: boolean;
+}
+
+/** Who holds each desk (HOT5). */
+export function fetchDuty(): Promise<DutyRoster> {
+  return request<DutyRoster>('GET', '/duty');
+}
+
+/** The signed-in officer takes this node's desk; rejects with 409 `already-on-duty`. */
+export function takeDesk(): Promise<unknown> {
+  return request<unknown>('POST', '/duty/take', {});
+}
+
+/** Hands this node's desk to `to` (a username) with an optional note and the open items. */
+export function handOverDesk(to: string, note: string): Promise<unknown> {
+  const trimmed = note.trim();
+  return request<unknown>('POST', '/duty/handover', trimmed === '' ? { to } : { to, note: trimmed });
+}
+
+/** This node's users and whether each may hold the desk. */
+export function fetchUsers(): Promise<NodeUser[]> {
+  return request<NodeUser[]>('GET', '/users');
+}
+
+/**
+ * Adds a translation of a free-text message (HOT6); resolves with the signed
+ * `message.translated` event. Rejects with 409 `templated-message`, 403 for roles that may not.
+ */
+export function postTranslation(messageId: string, language: Language, text: string): Promise<LiaisonEvent> {
+  return request<LiaisonEvent>('POST', `/messages/${encodeURIComponent(messageId)}/translations`, {
+    language,
+    text: text.trim(),
+  });
+}
+
+/** Durations in ms of one figure of the reliability report (HOT8); nearest-rank percentiles. */
+export interface ReportDurations {
+  count: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/** Acknowledgements of one precedence (or all) in the reliability report. */
+export interface ReportAcks {
+  messages: number;
+  acknowledged: number;
+  withinDeadline: number;
+  answerRatePercent: number | null;
+  timeToAckMs: ReportDurations;
+}
+
+/** The traffic figures of one direction, or both, in the reliability report. */
+export interface ReportTraffic {
+  messages: number;
+  delivery: {
+    delivered: number;
+    notDelivered: number;
+    latencyMs: ReportDurations;
+    histogram: { upToMs: number | null; count: number }[];
+  };
+  acknowledgement: { total: ReportAcks; byPrecedence: Record<Precedence, ReportAcks> };
+  overdue: { overdue: number; unacknowledgedAtEnd: number; escalated: number; escalationSteps: number };
+  drills: {
+    sent: number;
+    answered: number;
+    missed: number;
+    pending: number;
+    answerRatePercent: number | null;
+    roundTripMs: ReportDurations;
+  };
+}
+
+/** Link uptime of one view (or both combined) in the reliability report. */
+export interface ReportUptime {
+  observedMs: number;
+  upMs: number;
+  degradedMs: number;
+  downMs: number;
+  unknownMs: number;
+  upPercent: number | null;
+  availablePercent: number | null;
+  outages: number;
+}
+
+/** `GET /reports/reliability` (HOT8): figures computed from the record, the same on both nodes. */
+export interface ReliabilityReport {
+  node: string;
+  peer: string;
+  generatedAt: string;
+  figures: {
+    line: string;
+    members: string[];
+    period: { from: string; to: string };
+    uptime: {
+      views: (ReportUptime & { node: string; peer: string })[];
+      combined: ReportUptime;
+      daily: { day: string; upPercent: number | null; availablePercent: number | null }[];
+    };
+    directions: (ReportTraffic & { from: string; to: string })[];
+    overall: ReportTraffic;
+  };
+  completeness: { isComplete: boolean; missing: { kind: string; message: string }[] };
+  /** SHA-256 of the canonical JSON of `figures`: compare it with the peer's printed report. */
+  digest: string;
+}
+
+function reliabilityQuery(peer: string, from: string, to: string): string {
+  return new URLSearchParams({ peer, from, to }).toString();
+}
+
+/** The reliability report for the hotline with `peer` over [from, to) (ISO instants). */
+export function fetchReliabilityReport(peer: string, from: string, to: string): Promise<ReliabilityReport> {
+  return request<ReliabilityReport>('GET', `/reports/reliability?${reliabilityQuery(peer, from, to)}`);
+}
+
+/** The printable page of the same report (opened in a new tab; the session cookie authenticates it). */
+export function reliabilityReportPageUrl(peer: string, from: string, to: string): string {
+  return `${API_BASE}/reports/reliability?${reliabilityQuery(peer, from, to)}&format=html`;
 }

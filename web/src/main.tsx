@@ -2,12 +2,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
-import { t } from './strings.ts';
 import './styles.css';
+import { applyLanguage, rememberedLanguage } from './uiLanguage.ts';
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('The page has no #root element');
-document.title = t('app.title');
+// The sign-in form speaks the language last used in this browser; the user's own follows (CON4).
+applyLanguage(rememberedLanguage());
 createRoot(container).render(
   <StrictMode>
     <App />

@@ -2,6 +2,7 @@
  * Reading a line's events for display: `message.posted` bodies, whether they are our own, and
  * the acknowledgements (`message.acknowledged`, with their optional reply) of each message.
  */
+import { readTemplateRef } from '../../src/core/phrasebook/render.ts';
 import { type LiaisonEvent, PRECEDENCES, type Precedence } from '../../src/core/types.ts';
 import type { MessageBody } from './api.ts';
 
@@ -40,7 +41,13 @@ export function readMessageBody(event: LiaisonEvent): MessageBody | null {
   if (event.type !== MESSAGE_POSTED) return null;
   const { text, precedence, deadline } = event.body;
   if (typeof text !== 'string' || !isPrecedence(precedence)) return null;
-  return { text, precedence, deadline: typeof deadline === 'string' ? deadline : '' };
+  const ref = readTemplateRef(event.body);
+  return {
+    text,
+    precedence,
+    deadline: typeof deadline === 'string' ? deadline : '',
+    ...(ref ? { template: { id: ref.template, params: ref.params } } : {}),
+  };
 }
 
 /** True for events appended by this node, i.e. messages we sent. */

@@ -30,7 +30,7 @@ export function peerName(peer: Pick<Peer, 'name' | 'nodeId'>): string {
 /** A clock offset in seconds with its sign, e.g. "+2.4 s". */
 export function formatOffset(offsetMs: number): string {
   const seconds = (offsetMs / 1000).toFixed(1);
-  return `${offsetMs >= 0 ? '+' : ''}${seconds} s`;
+  return t('time.offsetSeconds', { offset: `${offsetMs >= 0 ? '+' : ''}${seconds}` });
 }
 
 /**

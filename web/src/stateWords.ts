@@ -11,7 +11,7 @@
  * Pure: the current time, the reader's zone and the peer links are arguments.
  */
 import type { MessageStatus, Peer } from './api.ts';
-import { t } from './strings.ts';
+import { formatList, t } from './strings.ts';
 import { formatDualTime, formatSpan, readerTimeZone } from './time.ts';
 
 /**
@@ -91,7 +91,7 @@ function acknowledgedWords(
 function notDeliveredWords(linkDownTo: readonly string[]): string {
   return linkDownTo.length === 0
     ? t('state.notDelivered')
-    : t('state.notDeliveredLinkDown', { peer: linkDownTo.join(', ') });
+    : t('state.notDeliveredLinkDown', { peer: formatList(linkDownTo) });
 }
 
 function overdueWords(input: StateWordsInput, deadlineMs: number | null): string {
@@ -99,7 +99,7 @@ function overdueWords(input: StateWordsInput, deadlineMs: number | null): string
   let headline: string;
   if (!isOwn) headline = t('state.overdueNotAcknowledged');
   else if (status.deliveredAt !== null) headline = t('state.overdueNoAck');
-  else if (linkDownTo.length > 0) headline = t('state.overdueLinkDown', { peer: linkDownTo.join(', ') });
+  else if (linkDownTo.length > 0) headline = t('state.overdueLinkDown', { peer: formatList(linkDownTo) });
   else headline = t('state.overdueNotDelivered');
   if (deadlineMs === null) return headline;
   return joined([headline, t('state.pastDeadline', { span: formatSpan(Math.max(0, nowMs - deadlineMs)) })]);

@@ -1,10 +1,19 @@
 /**
- * Every user-visible string of the console, keyed by id (CON4).
+ * Every user-visible string of the console, keyed by id, in English, Chinese (simplified) and
+ * Japanese (CON4), chosen per user.
  *
- * Messages use ICU-style `{name}` placeholders, filled by `t(key, params)`. English is the
- * only language for now; Chinese and Japanese add sibling tables with the same keys, which
- * the `satisfies` clause below will then check.
+ * Messages are ICU MessageFormat (the subset in `icu.ts`): `{name}` placeholders, `{count,
+ * plural, one {…} other {…}}` with `#`, and `{kind, select, …}`, filled by `t(key, params)`
+ * with the plural rules of the current language. English is the source: `zh` and `ja` live in
+ * `strings.zh.ts` and `strings.ja.ts`, each checked at compile time to have exactly the keys of
+ * `en`, and by `strings.test.ts` to be written in its language with the same arguments.
+ *
+ * The current language is module state, read by `t`; `setLanguage` changes it and tells the
+ * subscribers (`subscribeLanguage`), so React can re-render the whole console at once.
  */
+import { formatParts, type MessagePart, parseMessage } from './icu.ts';
+import { ja } from './strings.ja.ts';
+import { zh } from './strings.zh.ts';
 
 const en = {
   'app.title': 'Liaison',
@@ -35,7 +44,8 @@ const en = {
   'link.down': 'DOWN',
   'link.rtt': 'RTT {ms} ms',
   'link.rttUnknown': 'RTT —',
-  'link.queue': 'queue {count}',
+  'link.unpaired': 'UNPAIRED — the hotline is closed; import the peer card again to re-pair',
+  'link.queue': '{count, plural, one {# message queued} other {# messages queued}}',
   'link.label': 'Link to {peer}: {state}',
   'link.since': 'State since {time}',
   'link.lastKnown': '(last known)',
@@ -57,7 +67,78 @@ const en = {
   'link.refusedByPeer': 'Link refused by {peer} at {time}: {reason}',
   'link.refusalCode': 'reason “{code}”',
   'link.oldestWaiting': 'oldest waiting since {time}',
+  'link.queueWithOldest': '{queue}, {oldest}',
   'link.safetyCode': 'Safety code {code} — compare it by voice (Pairing)',
+
+  'drills.title': 'Link drills',
+  'drills.intro':
+    'Each node sends a test message on every hotline on a schedule; the other node answers automatically. A missed drill means a fault on the link, not silence at the other desk.',
+  'drills.runNow': 'Run a drill now',
+  'drills.running': 'Starting…',
+  'drills.noneYet': 'No drill on this line yet.',
+  'drills.noHotline': 'There is no hotline to drill yet.',
+  'drills.loading': 'Loading the drills…',
+  'drills.sentAt': 'Sent',
+  'drills.sentBy': 'By',
+  'drills.result': 'Result',
+  'drills.answeredBy': 'Answered by {node} · round trip {ms} ms',
+  'drills.pending': 'Waiting for the answer',
+  'drills.missed': 'MISSED — no answer within 5 minutes',
+  'header.drills': 'Drills',
+  'header.reliability': 'Reliability',
+
+  'reliability.title': 'Reliability report',
+  'reliability.intro':
+    'Link uptime, delivery, acknowledgements and drills on the hotline with a peer, computed from the signed record: both nodes show the same figures and the same digest for the same period.',
+  'reliability.peer': 'Peer',
+  'reliability.period': 'Period (UTC)',
+  'reliability.thisMonth': 'This month',
+  'reliability.lastMonth': 'Last month',
+  'reliability.custom': 'Custom days',
+  'reliability.firstDay': 'First day',
+  'reliability.lastDay': 'Last day',
+  'reliability.badPeriod': 'Choose a first day on or before the last day, at most a year apart.',
+  'reliability.print': 'Print…',
+  'reliability.loading': 'Computing the report…',
+  'reliability.noPeer': 'There is no hotline to report on yet.',
+  'reliability.range': 'From {from} to {to} (UTC, end excluded)',
+  'reliability.complete': 'Complete: both records show they hold every event up to the end of the period.',
+  'reliability.provisional': 'PROVISIONAL: the figures may still change.',
+  'reliability.digest': 'Digest of the figures (the same on the printed report of the peer):',
+  'reliability.uptime': 'Link uptime',
+  'reliability.view': 'View',
+  'reliability.viewOf': 'As seen by {node}',
+  'reliability.combined': 'Combined: up only when both say up',
+  'reliability.up': 'Up',
+  'reliability.available': 'Up or degraded',
+  'reliability.down': 'Down',
+  'reliability.unknown': 'Unknown',
+  'reliability.outages': 'Outages',
+  'reliability.dailyChart': 'Daily uptime, combined view',
+  'reliability.dailyDesc':
+    'Uptime per UTC day; the lowest is {percent} on {day}; a question mark marks a day without data.',
+  'reliability.dailyNone': 'No link state was recorded in this period.',
+  'reliability.traffic': 'Messages and drills',
+  'reliability.direction': 'Direction',
+  'reliability.both': 'Both directions',
+  'reliability.messages': 'Messages',
+  'reliability.delivered': 'Delivered',
+  'reliability.latency50': 'Delivery p50',
+  'reliability.latency90': 'Delivery p90',
+  'reliability.answerRate': 'Acknowledged',
+  'reliability.overdue': 'Overdue',
+  'reliability.drills': 'Drills answered',
+  'reliability.drillsValue': '{answered} of {sent}',
+  'reliability.byPrecedence': 'Time to acknowledge by precedence',
+  'reliability.precedence': 'Precedence',
+  'reliability.median': 'Median',
+  'reliability.p90': 'p90',
+  'reliability.latencyChart': 'Delivery latency distribution',
+  'reliability.latencyDesc': 'Messages per delivery latency: {buckets}.',
+  'reliability.ackChart': 'Median time to acknowledge by precedence',
+  'reliability.none': '—',
+  'reliability.above': 'over {limit}',
+  'reliability.upTo': 'up to {limit}',
 
   'pairing.title': 'Pairing — safety codes',
   'pairing.intro':
@@ -130,6 +211,7 @@ const en = {
   'state.overdueLinkDown': 'Overdue — not delivered, link to {peer} down',
   'state.pastDeadline': '{span} past deadline',
   'state.sentAt': 'Sent {time}',
+  'state.deliveredToNode': 'Delivered to {node}: {time}',
 
   'ack.reply': 'Reply (optional)',
   'ack.submit': 'Acknowledge',
@@ -148,11 +230,35 @@ const en = {
   'compose.hint': 'Ctrl+Enter sends',
   'compose.readOnly': 'Your role ({role}) can read this line but not send messages.',
 
+  'phrasebook.template': 'Standard message',
+  'phrasebook.freeText': 'Free text (no template)',
+  'phrasebook.search': 'Search the phrasebook',
+  'phrasebook.searchHint': 'By id or by words in your language',
+  'phrasebook.params': 'Parameters',
+  'phrasebook.preview': 'Preview in your language',
+  'phrasebook.incomplete': 'Fill in every parameter to send.',
+  'phrasebook.noMatch': 'No standard message matches “{query}”.',
+  'phrasebook.otherLanguages': 'Other languages',
+  'phrasebook.unknown': 'Standard message {id} (not in this console’s phrasebook) — shown as sent:',
+  'phrasebook.param.time': '{name} (UTC)',
+  'phrasebook.param.position': '{name} (lat, lon in decimal degrees)',
+  'phrasebook.param.distance': '{name} (NM)',
+  'phrasebook.param.speed': '{name} (kn)',
+  'phrasebook.param.altitude': '{name} (m)',
+  'phrasebook.param.frequency': '{name} (MHz)',
+  'phrasebook.param.duration': '{name} (min)',
+  'phrasebook.param.bearing': '{name} (° true)',
+  'phrasebook.param.course': '{name} (° true)',
+  'phrasebook.param.other': '{name}',
+  'header.language': 'Language',
+
   'time.utc': '{time} UTC',
   'time.dual': '{utc} · {local}',
   'time.seconds': '{count} s',
+  'time.offsetSeconds': '{offset} s',
   'time.minutes': '{count} min',
   'time.hoursMinutes': '{hours} h {minutes} min',
+  'time.atPeer': 'At {peer}: {time}',
   'time.in': 'in {span}',
   'time.ago': '{span} ago',
 
@@ -161,45 +267,128 @@ const en = {
   'flash.incomingOverdue': 'FLASH from {author} at {time}, not acknowledged — OVERDUE by {span}',
   'flash.ownOverdue': 'Our FLASH of {time} is OVERDUE by {span} — not acknowledged by the peer',
   'flash.show': 'Show message',
-  'flash.more': '{count} more FLASH messages not acknowledged',
+  'flash.more':
+    '{count, plural, one {# more FLASH message not acknowledged} other {# more FLASH messages not acknowledged}}',
+
+  'escalation.label': 'Escalations',
+  'escalation.receiver':
+    'ESCALATED (step {step}): {precedence} from {author} not acknowledged here — alerting {roles} by {channels}',
+  'escalation.sender':
+    'ESCALATED (step {step}): our {precedence} ({author}) not acknowledged by the peer — alerting {roles} by {channels}',
+  'escalation.notificationTitle': 'Liaison: {precedence} overdue, escalated',
+  'escalation.enableNotifications': 'Enable desktop notifications',
+  'escalation.channel.console': 'console',
+  'escalation.channel.webhook': 'webhook',
+  'escalation.channel.email': 'e-mail',
 
   'error.network': 'The node did not answer. Check the connection and try again.',
   'error.http': 'The node answered with an unexpected error (HTTP {status}).',
+
+  'attachments.label': 'Attachments',
+  'attachments.item': 'Attachment {name} ({size})',
+  'attachments.pending': 'Attachment {name} (still arriving from the peer)',
+
+  'duty.label': 'Duty desks',
+  'duty.onDuty': 'On duty at {node}: {holder} since {time}',
+  'duty.nobody': 'No one on duty at {node}',
+  'duty.take': 'Take the desk',
+  'duty.handOver': 'Hand over',
+  'duty.handoverTitle': 'Hand over the desk',
+  'duty.handoverIntro':
+    'The next officer takes the desk with its open items: peer messages awaiting our acknowledgement, and ours awaiting the peer’s. Both sides see who holds the desk.',
+  'duty.nextOfficer': 'Next officer',
+  'duty.choose': 'Choose…',
+  'duty.note': 'Note for the next officer (optional)',
+  'duty.submit': 'Hand over the desk',
+  'duty.submitting': 'Handing over…',
+  'duty.noOfficer': 'No other user of this node may hold the desk.',
+  'duty.handedToYou': 'Handed over to you by {from} at {time}',
+  'duty.handedTo': 'Handed over to {to} by {from} at {time}',
+  'duty.openItems': 'Open items: {count}',
+  'duty.noOpenItems': 'No open items were handed over.',
+  'duty.note.label': 'Note: {note}',
+  'duty.item.to-acknowledge': 'To acknowledge',
+  'duty.item.awaiting-peer': 'Awaiting the peer’s acknowledgement',
+  'duty.item.state': 'now {state}',
+  'duty.moreItems': '… and {count} more',
+
+  'translation.label': 'Translation ({language}) by {author}',
+  'translation.add': 'Translate',
+  'translation.language': 'Language of the translation',
+  'translation.text': 'Translation',
+  'translation.submit': 'Add the translation',
+  'translation.sending': 'Adding…',
+  'translation.cancel': 'Cancel',
 } as const;
 
 /** A string id. */
 export type StringKey = keyof typeof en;
 
-/** Values for a message's `{name}` placeholders. */
+/** Values for a message's arguments. */
 export type StringParams = Record<string, string | number>;
 
-/** The string tables, by language. */
-const tables = { en } satisfies Record<string, Record<StringKey, string>>;
+/** The string tables, by language; each translation has exactly the keys of `en`. */
+const tables = { en, zh, ja } satisfies Record<string, Record<StringKey, string>>;
 
-/** Languages the console speaks. */
+/** Languages the console speaks (the same as the phrasebook's, HOT6). */
 export type Language = keyof typeof tables;
 
-/** BCP 47 locale used for dates and numbers in each language. */
-const locales: Record<Language, string> = { en: 'en-GB' };
+/** Every language, in the order a selector lists them. */
+export const CONSOLE_LANGUAGES = ['en', 'zh', 'ja'] as const satisfies readonly Language[];
+
+/** Every table, for the tests that compare each translation with the English. */
+export const STRING_TABLES: Readonly<Record<Language, Readonly<Record<StringKey, string>>>> = tables;
+
+/** BCP 47 locale for `Intl` dates, numbers and lists, and for `<html lang>`, in each language. */
+const locales: Record<Language, string> = { en: 'en-GB', zh: 'zh-CN', ja: 'ja-JP' };
 
 let language: Language = 'en';
+const listeners = new Set<() => void>();
 
-/** Switches the console's language (per user, CON4). */
+/** Switches the console's language (per user, CON4) and tells every subscriber. */
 export function setLanguage(next: Language): void {
+  if (next === language) return;
   language = next;
+  for (const listener of listeners) listener();
 }
 
-/** The locale for `Intl` formatting in the current language. */
-export function currentLocale(): string {
-  return locales[language];
+/** The console's current language. */
+export function currentLanguage(): Language {
+  return language;
 }
 
-/** The text of `key` in the current language with `{name}` placeholders filled from `params`. */
-export function t(key: StringKey, params?: StringParams): string {
-  const template: string = tables[language][key];
-  if (params === undefined) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    return value === undefined ? whole : String(value);
-  });
+/** Calls `listener` after each change of language; returns the unsubscribe function. */
+export function subscribeLanguage(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** The locale for `Intl` formatting in the current language (or in `of`). */
+export function currentLocale(of: Language = language): string {
+  return locales[of];
+}
+
+const parsed = new Map<string, readonly MessagePart[] | null>();
+
+/** A message's parts, parsed once; null when it does not parse (then shown as written). */
+function partsOf(source: string): readonly MessagePart[] | null {
+  let parts = parsed.get(source);
+  if (parts === undefined) {
+    const result = parseMessage(source);
+    parts = result.ok ? result.parts : null;
+    parsed.set(source, parts);
+  }
+  return parts;
+}
+
+/** The text of `key` in the current language, its arguments filled from `params`. */
+export function t(key: StringKey, params: StringParams = {}): string {
+  const source: string = tables[language][key];
+  const parts = partsOf(source);
+  return parts === null ? source : formatParts(parts, params, locales[language]);
+}
+
+/** Items as a list in the current language: "a, b and c", "a、b和c", "a、b、c". */
+export function formatList(items: readonly string[]): string {
+  return new Intl.ListFormat(locales[language], { style: 'long', type: 'conjunction' }).format(items);
 }

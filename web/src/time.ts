@@ -1,12 +1,15 @@
 /**
  * Times as duty officers read them (CON2): in UTC and in the reader's own zone, side by side,
  * e.g. "21:04:05 UTC · 22:04:05 CET". The date is added when it is not today in that zone.
- * The full date, to the second, in both zones is given for hover titles, and deadlines get
- * the time left in words ("in 9 min", "4 min ago").
+ * The full date, to the second, is given for hover titles in UTC, the reader's zone and each
+ * peer's zone (as the peer announced it, `GET /api/v1/peers` `timeZone`), and deadlines get
+ * the time left in words ("in 9 min", "4 min ago"). Formats follow the console's language
+ * (en-GB, zh-CN, ja-JP).
  *
- * Every function takes the current time and the reader's zone as optional arguments, so the
- * module is pure and tests do not depend on the machine's clock or zone.
+ * Every function takes the current time, the reader's zone and the peers' zones as optional
+ * arguments, so the module is pure and tests do not depend on the machine's clock or zone.
  */
+import { isKnownTimeZone } from '../../src/core/timeZone.ts';
 import { currentLocale, t } from './strings.ts';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -140,15 +143,41 @@ export function formatUtcMinute(iso: string, now: Date = new Date()): string {
   return minuteFormatter(!isToday).format(date);
 }
 
+/** A peer node's name and IANA zone, for hover titles (CON2). */
+export interface PeerZone {
+  name: string;
+  timeZone: string;
+}
+
+let knownPeerZones: readonly PeerZone[] = [];
+
+/**
+ * The peers' zones that hover titles show from now on; the console sets them from the peer
+ * list. Zones this browser does not know are left out (the name came from another node).
+ */
+export function setPeerTimeZones(peers: readonly PeerZone[]): void {
+  knownPeerZones = peers.filter((peer) => isKnownTimeZone(peer.timeZone));
+}
+
 /**
  * The full moment for a hover title, one zone a line: UTC, then the reader's zone, by their
- * long names, e.g. "Thu, 26 Nov 2026, 21:04:05 Coordinated Universal Time".
+ * long names, e.g. "Thu, 26 Nov 2026, 21:04:05 Coordinated Universal Time", then the time at
+ * each peer in its own zone ("At Bravo: Fri, 27 Nov 2026, 06:04:05 Japan Standard Time").
  */
-export function formatFullTime(iso: string, readerZone: string = readerTimeZone()): string {
+export function formatFullTime(
+  iso: string,
+  readerZone: string = readerTimeZone(),
+  peers: readonly PeerZone[] = knownPeerZones,
+): string {
   const date = parse(iso);
   if (date === null) return iso;
   const zones = isUtcZone(readerZone) ? ['UTC'] : ['UTC', readerZone];
-  return zones.map((zone) => fullFormatter(zone).format(date)).join('\n');
+  const lines = zones.map((zone) => fullFormatter(zone).format(date));
+  for (const peer of peers) {
+    if (!isKnownTimeZone(peer.timeZone)) continue;
+    lines.push(t('time.atPeer', { peer: peer.name, time: fullFormatter(peer.timeZone).format(date) }));
+  }
+  return lines.join('\n');
 }
 
 const MINUTE_MS = 60_000;

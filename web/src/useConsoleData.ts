@@ -23,6 +23,7 @@ import {
   postAcknowledgement,
   postMessage,
   postSeen,
+  postTemplatedMessage,
 } from './api.ts';
 import { type ConsoleState, consoleReducer, initialConsoleState } from './consoleState.ts';
 import { MESSAGE_POSTED } from './messages.ts';
@@ -39,6 +40,13 @@ export interface ConsoleData {
   selectLine(lineId: string): void;
   /** Posts a message on a line and shows it at once; rejects with an ApiError. */
   send(lineId: string, text: string, precedence: Precedence): Promise<void>;
+  /** Posts a phrasebook message (HOT6) and shows it at once. */
+  sendTemplate(
+    lineId: string,
+    template: string,
+    params: Record<string, unknown>,
+    precedence: Precedence,
+  ): Promise<void>;
   /** Acknowledges a peer's message with an optional reply and shows it at once; rejects with an ApiError. */
   acknowledge(messageId: string, reply: string): Promise<void>;
   /** Tells the node a person here has a peer's message on screen; once per message, failures ignored. */
@@ -174,6 +182,15 @@ export function useConsoleData(onUnauthorized: () => void): ConsoleData {
     [checkStatusLater],
   );
 
+  const sendTemplate = useCallback(
+    async (lineId: string, template: string, params: Record<string, unknown>, precedence: Precedence) => {
+      const event = await postTemplatedMessage(lineId, template, params, precedence);
+      dispatch({ type: 'event-received', event });
+      checkStatusLater(event);
+    },
+    [checkStatusLater],
+  );
+
   const acknowledge = useCallback(async (messageId: string, reply: string) => {
     try {
       const event = await postAcknowledgement(messageId, reply);
@@ -211,6 +228,7 @@ export function useConsoleData(onUnauthorized: () => void): ConsoleData {
     selectedLineId,
     selectLine: setSelectedLineId,
     send,
+    sendTemplate,
     acknowledge,
     markSeen,
     loadError,

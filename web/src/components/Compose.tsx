@@ -4,8 +4,10 @@
  * (SEC1); the node refuses their posts anyway.
  */
 import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react';
+import type { Language } from '../../../src/core/phrasebook/types.ts';
 import { PRECEDENCES, type Precedence } from '../../../src/core/types.ts';
 import { t } from '../strings.ts';
+import { PhrasebookPicker, type PhrasebookSelection } from './PhrasebookPicker.tsx';
 
 /** Props of `Compose`. */
 export interface ComposeProps {
@@ -15,6 +17,10 @@ export interface ComposeProps {
   roleName: string;
   /** Posts the message; rejects with an error whose message is shown. */
   onSend(text: string, precedence: Precedence): Promise<void>;
+  /** The reader's language, for the phrasebook picker (HOT6). */
+  language?: Language;
+  /** Posts a phrasebook message (HOT6); without it the composer offers free text only. */
+  onSendTemplate?(template: string, params: Record<string, unknown>, precedence: Precedence): Promise<void>;
 }
 
 const DEFAULT_PRECEDENCE: Precedence = 'ROUTINE';
@@ -24,15 +30,18 @@ function isPrecedence(value: string): value is Precedence {
 }
 
 /** The message composer under the list. */
-export function Compose({ canSend, roleName, onSend }: ComposeProps) {
+export function Compose({ canSend, roleName, onSend, language = 'en', onSendTemplate }: ComposeProps) {
   const [text, setText] = useState('');
+  const [selection, setSelection] = useState<PhrasebookSelection | null>(null);
+  // A new key empties the picker after a templated message is sent.
+  const [pickerKey, setPickerKey] = useState(0);
   const [precedence, setPrecedence] = useState<Precedence>(DEFAULT_PRECEDENCE);
   const [isSending, setIsSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const form = useRef<HTMLFormElement>(null);
   const textArea = useRef<HTMLTextAreaElement>(null);
   const id = useId();
-  const isBlank = text.trim().length === 0;
+  const isBlank = selection ? !selection.isValid : text.trim().length === 0;
 
   async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
@@ -40,7 +49,13 @@ export function Compose({ canSend, roleName, onSend }: ComposeProps) {
     setIsSending(true);
     setError(null);
     try {
-      await onSend(text, precedence);
+      if (selection && onSendTemplate) {
+        await onSendTemplate(selection.template, selection.params, precedence);
+        setSelection(null);
+        setPickerKey((key) => key + 1);
+      } else {
+        await onSend(text, precedence);
+      }
       setText('');
       // Back to ROUTINE so a FLASH is never sent twice by accident.
       setPrecedence(DEFAULT_PRECEDENCE);
@@ -71,8 +86,16 @@ export function Compose({ canSend, roleName, onSend }: ComposeProps) {
           {t('compose.readOnly', { role: roleName })}
         </p>
       )}
+      {onSendTemplate && (
+        <PhrasebookPicker
+          key={pickerKey}
+          language={language}
+          isDisabled={!canSend || isSending}
+          onChange={setSelection}
+        />
+      )}
       <div className="compose__row">
-        <div className="compose__field compose__field--text">
+        <div className="compose__field compose__field--text" hidden={selection !== null}>
           <label htmlFor={`${id}-text`}>{t('compose.text')}</label>
           <textarea
             id={`${id}-text`}

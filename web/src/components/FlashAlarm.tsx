@@ -1,7 +1,8 @@
 /**
  * The FLASH alarm (CON1): a banner at the top of the screen, with a sound when a new FLASH
  * comes in, for every FLASH from a peer not yet acknowledged and our own FLASH messages once
- * overdue. It goes away only when the message is acknowledged. Each entry has a button that
+ * overdue. It goes away only when the message is acknowledged or, once escalated, gives way to
+ * the escalation banner (ConsoleScreen filters those out). Each entry has a button that
  * takes the reader (and the keyboard focus) to the message.
  */
 import { useEffect, useRef } from 'react';
@@ -60,7 +61,7 @@ export function FlashAlarm({ items, nowMs }: FlashAlarmProps) {
     <section className="flash-alarm" role="alert" aria-label={t('flash.label')} data-testid="flash-alarm">
       <ul>
         {listed.map((item) => (
-          <li key={item.event.id} className="flash-alarm__item">
+          <li key={item.event.id} className="flash-alarm__item" data-id={item.event.id}>
             <Icon name="warning" className="flash-alarm__icon" />
             <span className="flash-alarm__text">{describe(item, nowMs)}</span>
             <button type="button" className="button button--alarm" onClick={() => showMessage(item.event.id)}>

@@ -1,11 +1,13 @@
 /**
  * The dark header: this node, the signed-in user, one indicator per peer link, and the button
- * that opens the Pairing panel with the safety codes (FED1).
+ * that open the Pairing panel with the safety codes (FED1) and the Drills panel (FED8).
  */
+import { isLanguage, LANGUAGES, type Language } from '../../../src/core/phrasebook/types.ts';
 import type { Me, Pairing, Peer } from '../api.ts';
 import type { Connection } from '../consoleState.ts';
 import { t } from '../strings.ts';
 import { PeerIndicator } from './PeerIndicator.tsx';
+import { LANGUAGE_NAMES } from './TemplatedText.tsx';
 
 /** Props of `Header`. */
 export interface HeaderProps {
@@ -18,6 +20,13 @@ export interface HeaderProps {
   nowMs: number;
   isPairingOpen: boolean;
   onOpenPairing(): void;
+  /** Changes the user's language (HOT6); rejects when the node refuses. */
+  onChangeLanguage?(language: Language): Promise<void>;
+  isDrillsOpen: boolean;
+  onOpenDrills(): void;
+  /** Opens the Reliability panel (HOT8); absent for roles that may not read the report. */
+  onOpenReliability?(): void;
+  isReliabilityOpen?: boolean;
   onSignOut(): void;
 }
 
@@ -30,6 +39,11 @@ export function Header({
   nowMs,
   isPairingOpen,
   onOpenPairing,
+  onChangeLanguage,
+  isDrillsOpen,
+  onOpenDrills,
+  onOpenReliability,
+  isReliabilityOpen = false,
   onSignOut,
 }: HeaderProps) {
   const codeOf = (nodeId: string) =>
@@ -64,6 +78,48 @@ export function Header({
         >
           {t('header.pairing')}
         </button>
+        <button
+          type="button"
+          className="button button--header"
+          data-testid="drills-open"
+          aria-haspopup="dialog"
+          aria-expanded={isDrillsOpen}
+          onClick={onOpenDrills}
+        >
+          {t('header.drills')}
+        </button>
+        {onOpenReliability && (
+          <button
+            type="button"
+            className="button button--header"
+            data-testid="reliability-open"
+            aria-haspopup="dialog"
+            aria-expanded={isReliabilityOpen}
+            onClick={onOpenReliability}
+          >
+            {t('header.reliability')}
+          </button>
+        )}
+        {onChangeLanguage && (
+          <label className="header__language">
+            <span className="visually-hidden">{t('header.language')}</span>
+            <select
+              data-testid="language"
+              aria-label={t('header.language')}
+              value={me.user.language ?? 'en'}
+              onChange={(event) => {
+                if (isLanguage(event.target.value))
+                  void onChangeLanguage(event.target.value).catch(() => undefined);
+              }}
+            >
+              {LANGUAGES.map((language) => (
+                <option key={language} value={language} lang={language}>
+                  {LANGUAGE_NAMES[language]}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <span>
           {t('header.user', {
             username: me.user.username,

@@ -13,8 +13,11 @@ import type { StateWords } from '../stateWords.ts';
 import { t } from '../strings.ts';
 import { formatDualTime, formatFullTime, formatRelative } from '../time.ts';
 import { AckControl } from './AckControl.tsx';
+import { Attachments } from './Attachments.tsx';
 import { MessageStateLabel } from './MessageStateLabel.tsx';
 import { PrecedenceBadge } from './PrecedenceBadge.tsx';
+import { TemplatedText } from './TemplatedText.tsx';
+import { TranslationList } from './TranslationList.tsx';
 
 /** Props of `MessageItem`. */
 export interface MessageItemProps {
@@ -78,7 +81,13 @@ export function MessageItem({
           {formatDualTime(event.ts, now)}
         </time>
       </div>
-      <p className="message__text">{body.text}</p>
+      {body.template ? (
+        <TemplatedText template={body.template} fallbackText={body.text} />
+      ) : (
+        <p className="message__text">{body.text}</p>
+      )}
+      <TranslationList messageId={event.id} isFreeText={!body.template} />
+      <Attachments body={event.body} />
       <div className="message__footer">
         <MessageStateLabel status={status} words={words} sentAt={event.ts} />
         {isAwaitingAck && (

@@ -28,7 +28,8 @@ function iconFor(status: MessageStatus, tone: StateTone): IconName {
 /** Node-by-node delivery times and the seen time, for the hover title. */
 function detail(status: MessageStatus, sentAt: string): string {
   const lines = [t('state.sentAt', { time: formatDualTime(sentAt) })];
-  for (const [node, at] of Object.entries(status.deliveredTo)) lines.push(`${node}: ${formatDualTime(at)}`);
+  for (const [node, at] of Object.entries(status.deliveredTo))
+    lines.push(t('state.deliveredToNode', { node, time: formatDualTime(at) }));
   if (status.seenAt !== null) lines.push(t('state.seenAt', { time: formatDualTime(status.seenAt) }));
   return lines.join('\n');
 }

@@ -2,14 +2,13 @@
  * The Pairing panel (FED1): a modal dialog listing each paired node with the short safety
  * code both consoles show, in large digits, for the two duty officers to read aloud to each
  * other, and the fingerprints of the peer's signing key and TLS certificate for the admins.
- * It is the browser's own modal dialog: the keyboard stays inside it, Esc closes it, and the
- * focus goes back to the button that opened it.
  */
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, useId } from 'react';
 import type { Pairing } from '../api.ts';
 import { peerName } from '../peerLinks.ts';
 import { t } from '../strings.ts';
 import { formatDualTime, formatFullTime } from '../time.ts';
+import { ModalDialog } from './ModalDialog.tsx';
 
 /** Props of `PairingDialog`. */
 export interface PairingDialogProps {
@@ -56,18 +55,8 @@ function PairingEntry({ pairing, nowMs }: { pairing: Pairing; nowMs: number }) {
   );
 }
 
-/** The Pairing dialog; its content is only built while it is open. */
+/** The Pairing dialog. */
 export function PairingDialog({ isOpen, pairings, error, nowMs, onClose }: PairingDialogProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    if (isOpen && !element.open) element.showModal();
-    else if (!isOpen && element.open) element.close();
-  }, [isOpen]);
-
   let body: ReactNode;
   if (pairings === null) {
     body =
@@ -85,28 +74,15 @@ export function PairingDialog({ isOpen, pairings, error, nowMs, onClose }: Pairi
   }
 
   return (
-    <dialog
-      ref={dialog}
-      className="pairing"
-      aria-labelledby={titleId}
-      data-testid="pairing-panel"
+    <ModalDialog
+      isOpen={isOpen}
+      title={t('pairing.title')}
+      intro={t('pairing.intro')}
+      testId="pairing-panel"
       onClose={onClose}
     >
-      {isOpen && (
-        <>
-          <div className="pairing__head">
-            <h2 id={titleId} className="pairing__title">
-              {t('pairing.title')}
-            </h2>
-            <button type="button" className="button button--secondary" onClick={onClose}>
-              {t('pairing.close')}
-            </button>
-          </div>
-          <p className="pairing__intro">{t('pairing.intro')}</p>
-          {pairings !== null && error !== null && <p className="form-error">{error}</p>}
-          {body}
-        </>
-      )}
-    </dialog>
+      {pairings !== null && error !== null && <p className="form-error">{error}</p>}
+      {body}
+    </ModalDialog>
   );
 }

@@ -38,7 +38,10 @@ function detail(peer: Peer, isStale: boolean, safetyCode: string | null, nowMs: 
   }
   const oldest = describeOldestWaiting(peer, nowMs);
   if (oldest !== null && typeof peer.oldestQueuedAt === 'string') {
-    lines.push(`${t('link.queue', { count: peer.queue })}, ${oldest}`, formatFullTime(peer.oldestQueuedAt));
+    lines.push(
+      t('link.queueWithOldest', { queue: t('link.queue', { count: peer.queue }), oldest }),
+      formatFullTime(peer.oldestQueuedAt),
+    );
   }
   if (safetyCode !== null) lines.push(t('link.safetyCode', { code: safetyCode }));
   return lines.join('\n');
@@ -72,12 +75,19 @@ export function PeerIndicator({ peer, isStale, safetyCode, nowMs }: PeerIndicato
         {t(`link.${peer.state}`)}
       </span>{' '}
       {isStale && <span className="peer__detail">{t('link.lastKnown')}</span>}
+      {peer.unpaired === true && (
+        <span className="peer__refusal" data-testid="peer-unpaired">
+          <Icon name="cross" className="peer__icon" />
+          {t('link.unpaired')}
+        </span>
+      )}
       <span className="peer__detail">{rtt}</span>
       {peer.queue > 0 && (
         <span className="peer__detail" data-testid="peer-queue">
           {' '}
-          {t('link.queue', { count: peer.queue })}
-          {oldest !== null && `, ${oldest}`}
+          {oldest === null
+            ? t('link.queue', { count: peer.queue })
+            : t('link.queueWithOldest', { queue: t('link.queue', { count: peer.queue }), oldest })}
         </span>
       )}
       {hasClockSkew(peer) && (
