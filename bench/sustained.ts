@@ -16,7 +16,7 @@ import { CpuMeter } from './support/probes.ts';
 import { distribution, formatDistribution } from './support/stats.ts';
 import type { Benchmark } from './support/types.ts';
 
-const CONNECTIONS = 48;
+const CONNECTIONS = 128;
 const WARMUP_MS = 2_000;
 const MEASURE_MS = 30_000;
 /** How long bravo may take to drain the backlog after the load stops. */

@@ -8,15 +8,24 @@
 
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/;
 
+/** Answers of `isKnownTimeZone` so far (building an Intl formatter to ask is slow). */
+const answers = new Map<string, boolean>();
+const MAX_REMEMBERED = 1_000;
+
 /** Whether `value` names a time zone this runtime can format times in. */
 export function isKnownTimeZone(value: unknown): value is string {
   if (typeof value !== 'string' || !ZONE_NAME.test(value)) return false;
+  const known = answers.get(value);
+  if (known !== undefined) return known;
+  let isKnown = true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
   } catch {
-    return false;
+    isKnown = false;
   }
+  // Bounded: a peer could announce many names, and the answers never change.
+  if (answers.size < MAX_REMEMBERED) answers.set(value, isKnown);
+  return isKnown;
 }
 
 /** The time zone of the machine this runs on, as its runtime reports it. */

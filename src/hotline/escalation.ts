@@ -14,6 +14,8 @@
  *
  * Time comes from the injected Clock; the engine sleeps until the next step falls due
  * (`wakeAt`), so tests move a ManualClock and never sleep. Steps stop at the acknowledgement.
+ * Each message's next due time sits in a `DueQueue`, so a new message or an acknowledgement
+ * costs O(log n), and a wake-up visits only the messages due, however many are waiting.
  *
  * Restart-safe: the steps already run are read back from this node's own `escalation.raised`
  * events, so none is repeated; a node that was down through several steps runs only the latest
@@ -27,6 +29,7 @@ import type { CommittedBatch, Ledger, Logger } from '../record/ledger.ts';
 import { readMarkTarget, readMessageBody } from '../record/projection.ts';
 import type { Store, StoredEvent } from '../store/types.ts';
 import type { AlertNotice, AlertSender } from './alerts/dispatch.ts';
+import { DueQueue } from './dueQueue.ts';
 import type { PolicyStore } from './escalationPolicies.ts';
 
 /** The event a step run appends. */
@@ -79,6 +82,8 @@ export interface EscalationOptions {
 /** Runs escalation steps for the messages this node sent or received. */
 export class Escalation {
   private readonly tracked = new Map<string, Tracked>();
+  /** When each tracked message's next step (or retry) falls due. */
+  private readonly due = new DueQueue();
   private unsubscribe: (() => void) | null = null;
   private unsubscribePolicies: (() => void) | null = null;
   private cancelWake: (() => void) | null = null;
@@ -114,7 +119,10 @@ export class Escalation {
     if (this.unsubscribe) return;
     this.isStopped = false;
     this.unsubscribe = this.options.ledger.onCommitted((batch) => this.observe(batch));
-    this.unsubscribePolicies = this.options.policies.onChange(() => this.kick());
+    this.unsubscribePolicies = this.options.policies.onChange(() => {
+      for (const t of this.tracked.values()) this.schedule(t);
+      this.kick();
+    });
     await this.load();
     this.kick();
   }
@@ -155,7 +163,7 @@ export class Escalation {
     if (this.tracked.has(event.id) || !this.isOurs(event.line)) return;
     const body = readMessageBody(event.body);
     if (!body) return;
-    this.tracked.set(event.id, {
+    const tracked: Tracked = {
       id: event.id,
       line: event.line,
       origin: event.origin,
@@ -165,30 +173,44 @@ export class Escalation {
       deadlineMs: Date.parse(body.deadline),
       lastStep,
       retryAtMs: 0,
-    });
+    };
+    this.tracked.set(event.id, tracked);
+    this.schedule(tracked);
+  }
+
+  /** Stops following a message (acknowledged, or gone). */
+  private untrack(id: string): void {
+    this.tracked.delete(id);
+    this.due.set(id, null);
+  }
+
+  /** Puts a message's next step (or its retry, whichever is later) in the queue. */
+  private schedule(t: Tracked): void {
+    const next = stepDueAt(this.options.policies.policies[t.precedence], t.deadlineMs, t.lastStep + 1);
+    this.due.set(t.id, next === null ? null : Math.max(next, t.retryAtMs));
   }
 
   private observe(batch: CommittedBatch): void {
-    let isChanged = false;
+    const wakeBefore = this.due.peekAt();
     for (const { event } of batch.events) {
       if (event.type === 'message.posted') {
         this.track(event);
-        isChanged = true;
       } else if (event.type === 'message.acknowledged') {
         const target = readMarkTarget(event.body);
         const held = target ? this.tracked.get(target) : undefined;
         // An acknowledgement only counts on its message's own line (as in the projection).
-        if (held && held.line === event.line) {
-          this.tracked.delete(held.id);
-          isChanged = true;
-        }
+        if (held && held.line === event.line) this.untrack(held.id);
       } else if (event.origin === this.options.ledger.selfId) {
         const raised = readEscalation(event);
         const held = raised ? this.tracked.get(raised.message) : undefined;
-        if (raised && held) held.lastStep = Math.max(held.lastStep, raised.step);
+        if (raised && held && raised.step > held.lastStep) {
+          held.lastStep = raised.step;
+          this.schedule(held);
+        }
       }
     }
-    if (isChanged) this.kick();
+    // Only a change of the earliest due time needs the timer moved.
+    if (this.due.peekAt() !== wakeBefore) this.sleep();
   }
 
   /** The unacknowledged messages of each line and the steps already run for them. */
@@ -209,7 +231,10 @@ export class Escalation {
         for (const stored of await store.eventsBySeqRange(line.id, ledger.selfId, from, from + 999)) {
           const raised = readEscalation(stored.event);
           const held = raised ? this.tracked.get(raised.message) : undefined;
-          if (raised && held) held.lastStep = Math.max(held.lastStep, raised.step);
+          if (raised && held && raised.step > held.lastStep) {
+            held.lastStep = raised.step;
+            this.schedule(held);
+          }
         }
       }
     }
@@ -224,16 +249,10 @@ export class Escalation {
       .then(() => this.sleep());
   }
 
+  /** Sets the timer for the earliest due step, if it moved. */
   private sleep(): void {
     if (this.isStopped) return;
-    const policies = this.options.policies.policies;
-    let next: number | null = null;
-    for (const t of this.tracked.values()) {
-      const due = stepDueAt(policies[t.precedence], t.deadlineMs, t.lastStep + 1);
-      if (due === null) continue;
-      const at = Math.max(due, t.retryAtMs);
-      if (next === null || at < next) next = at;
-    }
+    const next = this.due.peekAt();
     if (next === this.wakeAtMs && this.cancelWake) return;
     this.cancelWake?.();
     this.cancelWake = null;
@@ -247,15 +266,24 @@ export class Escalation {
     }
   }
 
+  /** Runs the latest due step of every message whose time has come, then queues its next. */
   private async runDueSteps(): Promise<void> {
     const now = this.options.clock.now();
     const policies = this.options.policies.policies;
-    for (const t of [...this.tracked.values()]) {
-      if (this.isStopped) return;
-      if (now < t.retryAtMs) continue;
+    const ran: Tracked[] = [];
+    for (const id of this.due.takeDue(now)) {
+      const t = this.tracked.get(id);
+      if (!t) continue;
+      if (this.isStopped) {
+        this.schedule(t);
+        continue;
+      }
       const due = latestDueStep(policies[t.precedence], t.deadlineMs, now);
-      if (due > t.lastStep) await this.raise(t, due);
+      if (due > t.lastStep && now >= t.retryAtMs) await this.raise(t, due);
+      ran.push(t);
     }
+    // Queued after the loop, so a step that could not move on is retried at the next wake, not now.
+    for (const t of ran) if (this.tracked.get(t.id) === t) this.schedule(t);
   }
 
   /** Runs step `n` for a message: the event, then the alerts outside the console. */
@@ -266,7 +294,7 @@ export class Escalation {
     if (!step) return;
     const row = await store.getMessage(t.id);
     if (!row || row.ackedAt !== null) {
-      this.tracked.delete(t.id);
+      this.untrack(t.id);
       return;
     }
     const side: EscalationSide = t.origin === ledger.selfId ? 'sender' : 'receiver';

@@ -81,9 +81,15 @@ function dayKey(date: Date, timeZone: string): string {
   ).format(date);
 }
 
-/** The reader's own IANA time zone, as the browser (or Node) reports it. */
+let readerZone: string | null = null;
+
+/**
+ * The reader's own IANA time zone, as the browser (or Node) reports it. Read once: asking Intl
+ * costs more than formatting a time, and every time on the screen asks.
+ */
 export function readerTimeZone(): string {
-  return new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  readerZone ??= new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return readerZone;
 }
 
 const UTC_ALIASES = new Set([
