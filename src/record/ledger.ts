@@ -573,7 +573,10 @@ export class Ledger {
     }
     // The check every peer applies (LOG2): an event it would refuse must not be stored here either.
     if (job.type.length > MAX_EVENT_TYPE_LENGTH || !EVENT_TYPE_PATTERN.test(job.type)) {
-      throw new RecordError('bad-event-type', `${JSON.stringify(job.type)} is not a dotted lowercase event type`);
+      throw new RecordError(
+        'bad-event-type',
+        `${JSON.stringify(job.type)} is not a dotted lowercase event type`,
+      );
     }
     const origins = this.index.origins(job.line);
     const ownHead = origins.get(this.selfId);
