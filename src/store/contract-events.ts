@@ -17,7 +17,7 @@ import {
   withStore,
 } from './contract-fixtures.ts';
 import { StoreConflictError } from './errors.ts';
-import type { Store } from './types.ts';
+import type { RareEventType, Store } from './types.ts';
 
 const LINE = 'hotline-alpha-bravo';
 
@@ -290,6 +290,22 @@ export function eventsContract(harness: StoreHarness): void {
         ]);
         assert.deepEqual(ids(await store.eventsOfTypes(['peer.paired'])), []);
         assert.deepEqual(await store.eventsOfTypes([]), []);
+      }));
+
+    it('[HOT5][HOT6] eventsOfTypes covers desk changes and translations, and refuses a common type', () =>
+      withStore(harness, async (store) => {
+        const taken = testEvent({ seq: 1, type: 'duty.taken' });
+        const translated = testEvent({ seq: 2, type: 'message.translated' });
+        await commitEvents(store, [taken, translated, testEvent({ seq: 3 })]);
+        assert.deepEqual(ids(await store.eventsOfTypes(['message.translated', 'duty.taken'])), [
+          taken.id,
+          translated.id,
+        ]);
+        // A type outside the index would scan the whole record: refused, not slow.
+        await assert.rejects(
+          store.eventsOfTypes(['message.posted' as RareEventType]),
+          (error: Error) => error instanceof RangeError && /message\.posted/.test(error.message),
+        );
       }));
 
     it('[LOG7] eventsSince pages through arrivals after a cursor, for all lines or some', () =>

@@ -13,9 +13,9 @@ import { runStoreContract } from './contract.ts';
 import { at, testChain, testMessage } from './contract-fixtures.ts';
 import { StoreIntegrityError, StoreMigrationError } from './errors.ts';
 import type { StoreLogger } from './kysely-store.ts';
-import { MIGRATIONS } from './migrations.ts';
+import { MIGRATIONS, RARE_TYPES_V6 } from './migrations.ts';
 import { createSqliteStore, openSqliteStore } from './sqlite.ts';
-import type { Store } from './types.ts';
+import { RARE_EVENT_TYPES, type Store } from './types.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'liaison-store-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -57,6 +57,31 @@ describe('SQLite store', () => {
       assert.equal(database.pragma('synchronous', { simple: true }), 2);
       assert.equal(database.pragma('foreign_keys', { simple: true }), 1);
       assert.equal(database.pragma('busy_timeout', { simple: true }), 5000);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('[STO2] eventsOfTypes reads the rare types through their partial index, not a scan', async () => {
+    assert.deepEqual(
+      [...RARE_EVENT_TYPES],
+      [...RARE_TYPES_V6],
+      'a new rare type needs a new index migration',
+    );
+    const database = new BetterSqlite3(newPath());
+    const store = await createSqliteStore(database);
+    try {
+      // The shape of the query eventsOfTypes sends: bound types plus the index's own condition.
+      const literal = RARE_EVENT_TYPES.map((type) => `'${type}'`).join(', ');
+      const plan = database
+        .prepare(
+          `explain query plan select * from events where type in (?, ?) and type in (${literal}) order by arrival`,
+        )
+        .all('duty.taken', 'message.translated') as { detail: string }[];
+      assert.ok(
+        plan.some((step) => step.detail.includes('events_rare_types')),
+        JSON.stringify(plan),
+      );
     } finally {
       await store.close();
     }

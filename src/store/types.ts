@@ -10,6 +10,24 @@ import type { Language } from '../core/phrasebook/types.ts';
 import type { Heads, LiaisonEvent, Precedence, Role } from '../core/types.ts';
 
 /** A line: the hotline between two nodes, an encounter thread, or a node's local line (LOG1, HOT1). */
+
+/**
+ * Event types few and far between that features read whole (`Store.eventsOfTypes`): key
+ * rotations and pairings (LOG5, FED1), desk changes (HOT5), translations (HOT6). A partial
+ * index covers exactly these, so the many ordinary events pay nothing for it.
+ */
+export const RARE_EVENT_TYPES = [
+  'key.rotated',
+  'peer.unpaired',
+  'peer.paired',
+  'duty.taken',
+  'duty.handed-over',
+  'message.translated',
+] as const;
+
+/** One of `RARE_EVENT_TYPES`. */
+export type RareEventType = (typeof RARE_EVENT_TYPES)[number];
+
 export interface LineRecord {
   id: string;
   kind: 'hotline' | 'thread' | 'local';
@@ -205,10 +223,10 @@ export interface Store {
   /** All events of a line in LOG7 order, in pages (for export). */
   eventsInOrder(line: string, pageSize?: number): AsyncIterable<StoredEvent>;
   /**
-   * Every event of one of these types, in arrival order. Meant for the rare types a node keeps
-   * in memory (`key.rotated`, `peer.unpaired`, `peer.paired`), which an index covers.
+   * Every event of one of these types, in arrival order: only for `RARE_EVENT_TYPES`, which an
+   * index covers (any other type throws a RangeError rather than scan the whole record).
    */
-  eventsOfTypes(types: readonly string[]): Promise<StoredEvent[]>;
+  eventsOfTypes(types: readonly RareEventType[]): Promise<StoredEvent[]>;
   /** Events of (line, origin) with seq in [fromSeq, toSeq], ascending. */
   eventsBySeqRange(line: string, origin: string, fromSeq: number, toSeq: number): Promise<StoredEvent[]>;
   /** Highest arrival number, 0 when empty. */
