@@ -20,6 +20,7 @@ import { addUser, initNode, silentLogger } from '../node/init.ts';
 import { CardError, importCard, parseCard } from '../node/pairing.ts';
 import { runningPid } from '../node/pidfile.ts';
 import { RESTORED_AT_KEY } from '../node/restoreGate.ts';
+import { Pairings } from '../node/unpairing.ts';
 import { exportLines, rebuildProjections } from '../record/export.ts';
 import { Ledger } from '../record/ledger.ts';
 import { progress } from './progress.ts';
@@ -200,8 +201,18 @@ pair
           logger: silentLogger,
         });
         await ledger.open();
+        // FED1: re-pairing after an unpairing is an event (peer.paired), which the running node
+        // appends and pushes; offline, the card would be stored and the hotline stay closed.
+        const card = parseCard(cardText);
+        const pairings = new Pairings({ selfId: config.nodeId, ledger, store, logger: silentLogger });
+        await pairings.start();
+        if (pairings.isUnpaired(card.nodeId)) {
+          throw new CliError(
+            `${card.nodeId} was unpaired: start the node (liaison serve) and import the card again, so the hotline reopens`,
+          );
+        }
         const paired = await importCard(
-          parseCard(cardText),
+          card,
           { nodeId: config.nodeId, name: config.name, publicKey: signer.publicKey },
           store,
           ledger,

@@ -17,6 +17,10 @@
  * first answer lies beyond those 2,000 events, or was lost with a restore from an older backup —
  * and results then take the first answer in LOG7 order.
  *
+ * A closed hotline (FED1: its peer is unpaired) gets no drills and answers none: nothing on it
+ * reaches the peer until the pairing is restored, and a drill nobody can answer only adds
+ * `missed` entries to the reliability report. Drills resume when the hotline reopens.
+ *
  * Results (`listDrills`) are computed from the record: `answered`, `pending`, or `missed` (no
  * answer 5 minutes after the drill arrived here, on this node's clock). The round trip is read on
  * the sender's clock only — from the drill's `ts` to when the answer arrived back at the sender
@@ -86,6 +90,8 @@ export interface DrillsOptions {
   logger: Logger;
   /** How often to drill each hotline; 0 sends none (answers are still given). */
   intervalMs: number;
+  /** Whether a hotline is closed (FED1, `Pairings.isLineClosed`): no drills, no answers there. */
+  isLineClosed?: (lineId: string) => boolean;
 }
 
 /** Sends drills on a timer and answers the other members' drills. */
@@ -128,12 +134,18 @@ export class Drills {
     while (this.pending.size > 0) await Promise.all(this.pending);
   }
 
-  /** Sends one drill on each ready hotline this node belongs to; failures are logged. */
+  /** Sends one drill on each ready, open hotline this node belongs to; failures are logged. */
   async runNow(): Promise<StoredEvent[]> {
     const { ledger, logger } = this.options;
     const hotlines = ledger
       .listLines()
-      .filter((l) => l.kind === 'hotline' && l.members.includes(ledger.selfId) && ledger.isReady(l.id));
+      .filter(
+        (l) =>
+          l.kind === 'hotline' &&
+          l.members.includes(ledger.selfId) &&
+          ledger.isReady(l.id) &&
+          !this.isClosed(l.id),
+      );
     const sent: StoredEvent[] = [];
     for (const line of hotlines) {
       try {
@@ -143,6 +155,10 @@ export class Drills {
       }
     }
     return sent;
+  }
+
+  private isClosed(lineId: string): boolean {
+    return this.options.isLineClosed?.(lineId) ?? false;
   }
 
   private track(work: Promise<unknown>): void {
@@ -158,6 +174,7 @@ export class Drills {
     if (drill === null || event.origin === ledger.selfId || this.answered.has(event.id)) return;
     const line = ledger.getLine(event.line);
     if (!line || line.kind === 'local' || !line.members.includes(ledger.selfId)) return;
+    if (this.isClosed(line.id)) return;
     this.answered.add(event.id);
     this.track(
       ledger

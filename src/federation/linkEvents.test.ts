@@ -18,6 +18,7 @@ import {
 } from '../record/testLedgers.ts';
 import type { PeerStatus } from './federation.ts';
 import { LinkEvents, type PeerStatusSource } from './linkEvents.ts';
+import { peerStatus } from './testPeers.ts';
 
 afterEach(closeStores);
 
@@ -35,24 +36,6 @@ class FakeFederation implements PeerStatusSource {
   emit(status: PeerStatus): void {
     for (const listener of this.listeners) listener(status);
   }
-}
-
-/** bravo's status as alpha's Federation would report it. */
-function bravoStatus(patch: Partial<PeerStatus> = {}): PeerStatus {
-  return {
-    nodeId: 'bravo',
-    name: 'Bravo',
-    state: 'up',
-    rttMs: 12,
-    queue: 0,
-    lastHeartbeatAt: isoTime(T0),
-    since: isoTime(T0),
-    clockOffsetMs: 40,
-    skewAlarm: false,
-    oldestQueuedAt: null,
-    lastRefusal: null,
-    ...patch,
-  };
 }
 
 /** The link events `node` wrote on LINE. */
@@ -73,7 +56,7 @@ describe('LinkEvents [FED7]', () => {
   it('[FED7] a state change appends link.state on the shared line, authored by the node, with the status', async () => {
     const { alpha } = await makeLedgerPair();
     const { federation, linkEvents } = await started(alpha);
-    federation.emit(bravoStatus({ state: 'up', since: isoTime(T0 + 500) }));
+    federation.emit(peerStatus({ state: 'up', since: isoTime(T0 + 500) }));
     await linkEvents.idle();
     const [event, ...rest] = await linkEventsAt(alpha);
     assert.equal(rest.length, 0);
@@ -91,12 +74,12 @@ describe('LinkEvents [FED7]', () => {
 
   it('[FED7] only real transitions are recorded, with the previous state; no measurement gives nulls', async () => {
     const { alpha } = await makeLedgerPair();
-    const { federation, linkEvents } = await started(alpha, [bravoStatus({ state: 'up' })]);
-    federation.emit(bravoStatus({ state: 'up' }));
-    federation.emit(bravoStatus({ state: 'degraded', rttMs: 1_500 }));
-    federation.emit(bravoStatus({ state: 'degraded', rttMs: 1_600 }));
-    federation.emit(bravoStatus({ state: 'down', rttMs: null, clockOffsetMs: null }));
-    federation.emit(bravoStatus({ state: 'down', rttMs: null, clockOffsetMs: null }));
+    const { federation, linkEvents } = await started(alpha, [peerStatus({ state: 'up' })]);
+    federation.emit(peerStatus({ state: 'up' }));
+    federation.emit(peerStatus({ state: 'degraded', rttMs: 1_500 }));
+    federation.emit(peerStatus({ state: 'degraded', rttMs: 1_600 }));
+    federation.emit(peerStatus({ state: 'down', rttMs: null, clockOffsetMs: null }));
+    federation.emit(peerStatus({ state: 'down', rttMs: null, clockOffsetMs: null }));
     await linkEvents.idle();
     const events = await linkEventsAt(alpha);
     assert.deepEqual(
@@ -112,7 +95,7 @@ describe('LinkEvents [FED7]', () => {
   it('[FED7] nothing is recorded before the line is ready; later transitions are', async () => {
     const { alpha, bravo } = await makeLedgerPair();
     const { federation, linkEvents } = await started(bravo);
-    const alphaStatus = (state: PeerStatus['state']) => ({ ...bravoStatus({ state }), nodeId: 'alpha' });
+    const alphaStatus = (state: PeerStatus['state']) => ({ ...peerStatus({ state }), nodeId: 'alpha' });
     federation.emit(alphaStatus('up'));
     await linkEvents.idle();
     assert.equal(bravo.ledger.isReady(LINE), false);
@@ -127,6 +110,21 @@ describe('LinkEvents [FED7]', () => {
     );
   });
 
+  it('[FED7][HOT8] a line whose genesis arrives while the link is up records the link as up then', async () => {
+    const { alpha, bravo } = await makeLedgerPair();
+    const alphaUp = { ...peerStatus({ state: 'up', since: isoTime(T0 + 200) }), nodeId: 'alpha' };
+    const { linkEvents } = await started(bravo, [alphaUp]);
+    assert.equal(bravo.ledger.isReady(LINE), false);
+
+    await sync(alpha, bravo);
+    await linkEvents.idle();
+    const recorded = await linkEventsAt(bravo);
+    assert.deepEqual(
+      recorded.map((e) => [e.type, e.body.peer, e.body.previous, e.body.state, e.body.since]),
+      [['link.state', 'alpha', 'down', 'up', isoTime(T0 + 200)]],
+    );
+  });
+
   it('[FED7] local lines and lines without the peer get nothing', async () => {
     const { alpha } = await makeLedgerPair();
     for (const [id, kind, members] of [
@@ -137,7 +135,7 @@ describe('LinkEvents [FED7]', () => {
       await alpha.ledger.append(id, 'alpha', 'line.created', { kind, title: id, members: [...members] });
     }
     const { federation, linkEvents } = await started(alpha);
-    federation.emit(bravoStatus({ state: 'up' }));
+    federation.emit(peerStatus({ state: 'up' }));
     await linkEvents.idle();
     const linkEventLines = (await alpha.store.eventsSince(0, 1_000, null))
       .filter((s) => s.event.type === 'link.state')
@@ -147,14 +145,14 @@ describe('LinkEvents [FED7]', () => {
 
   it('[FED7] the skew alarm appends link.skew once per episode and a cleared one when it falls', async () => {
     const { alpha } = await makeLedgerPair();
-    const { federation, linkEvents } = await started(alpha, [bravoStatus()]);
-    federation.emit(bravoStatus({ clockOffsetMs: 3_600_012, skewAlarm: true }));
-    federation.emit(bravoStatus({ clockOffsetMs: 3_600_020, skewAlarm: true }));
+    const { federation, linkEvents } = await started(alpha, [peerStatus()]);
+    federation.emit(peerStatus({ clockOffsetMs: 3_600_012, skewAlarm: true }));
+    federation.emit(peerStatus({ clockOffsetMs: 3_600_020, skewAlarm: true }));
     // The link drops and comes back, still skewed: the same episode.
-    federation.emit(bravoStatus({ state: 'down', clockOffsetMs: null, skewAlarm: true }));
-    federation.emit(bravoStatus({ state: 'up', clockOffsetMs: 3_600_015, skewAlarm: true }));
-    federation.emit(bravoStatus({ clockOffsetMs: -150, skewAlarm: false }));
-    federation.emit(bravoStatus({ clockOffsetMs: -2_500, skewAlarm: true }));
+    federation.emit(peerStatus({ state: 'down', clockOffsetMs: null, skewAlarm: true }));
+    federation.emit(peerStatus({ state: 'up', clockOffsetMs: 3_600_015, skewAlarm: true }));
+    federation.emit(peerStatus({ clockOffsetMs: -150, skewAlarm: false }));
+    federation.emit(peerStatus({ clockOffsetMs: -2_500, skewAlarm: true }));
     await linkEvents.idle();
     const skews = (await linkEventsAt(alpha)).filter((e) => e.type === 'link.skew').map((e) => e.body);
     assert.deepEqual(skews, [
@@ -168,14 +166,14 @@ describe('LinkEvents [FED7]', () => {
     const { alpha } = await makeLedgerPair();
     const { federation, linkEvents, warnings } = await started(alpha);
     alpha.ledger.holdAppends('restored from a backup');
-    federation.emit(bravoStatus({ state: 'up' }));
+    federation.emit(peerStatus({ state: 'up' }));
     await linkEvents.idle();
     assert.deepEqual(await linkEventsAt(alpha), []);
     assert.equal(warnings.length, 1);
     assert.match(JSON.stringify(warnings[0]), /restored from a backup/);
 
     alpha.ledger.releaseAppends();
-    federation.emit(bravoStatus({ state: 'down' }));
+    federation.emit(peerStatus({ state: 'down' }));
     await linkEvents.idle();
     assert.deepEqual(
       (await linkEventsAt(alpha)).map((e) => [e.body.previous, e.body.state]),
@@ -187,7 +185,7 @@ describe('LinkEvents [FED7]', () => {
     const { alpha } = await makeLedgerPair();
     const { federation, linkEvents } = await started(alpha);
     await linkEvents.stop();
-    federation.emit(bravoStatus({ state: 'up' }));
+    federation.emit(peerStatus({ state: 'up' }));
     await linkEvents.idle();
     assert.deepEqual(await linkEventsAt(alpha), []);
   });

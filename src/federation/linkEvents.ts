@@ -13,8 +13,11 @@
  * Only real transitions are recorded: the Federation tells of every change of state or alarm,
  * and this class compares with what it last recorded for the peer. Local lines are never
  * written, nor lines whose genesis has not arrived yet (those transitions are skipped, not
- * queued). An append that fails (e.g. appends held after a restore) is logged and dropped.
- * What was last recorded lives in memory: after a restart the first transition is taken from
+ * queued); when a genesis is stored, the links to that line's members that are up or degraded
+ * are recorded on it at once, from `down`. An append that fails (e.g. appends held after a restore) is logged and dropped.
+ * On a closed hotline (FED1: the peer is unpaired) only the link going `down` is recorded — the
+ * link's end, without which the reliability report (HOT8) would count the unpaired time as
+ * uptime; `up`, `degraded` and `link.skew` are not. What was last recorded lives in memory: after a restart the first transition is taken from
  * `down`, and a skew that persists opens a new episode.
  */
 import type { JsonObject, LinkState } from '../core/types.ts';
@@ -31,6 +34,8 @@ export interface LinkEventsOptions {
   federation: PeerStatusSource;
   ledger: Ledger;
   logger: Logger;
+  /** Whether a line is a closed hotline (FED1, `Pairings.isLineClosed`). */
+  isLineClosed?: (lineId: string) => boolean;
 }
 
 export class LinkEvents {
@@ -47,7 +52,15 @@ export class LinkEvents {
   start(): void {
     if (this.unsubscribe) return;
     for (const status of this.options.federation.status()) this.states.set(status.nodeId, status.state);
-    this.unsubscribe = this.options.federation.onPeerStatus((status) => this.onStatus(status));
+    const stopStatus = this.options.federation.onPeerStatus((status) => this.onStatus(status));
+    const stopCommits = this.options.ledger.onCommitted((batch) => {
+      for (const { event, arrival } of batch.events)
+        if (arrival > 0 && event.type === 'line.created') this.onLineOpened(event.line);
+    });
+    this.unsubscribe = () => {
+      stopStatus();
+      stopCommits();
+    };
   }
 
   /** Stops listening (before the Federation stops, so closing links is not recorded as down). */
@@ -55,6 +68,39 @@ export class LinkEvents {
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.idle();
+  }
+
+  /**
+   * A line's genesis has just been stored: the links to its members that are already up (or
+   * degraded) go into it now, taken from `down`. Otherwise a line opened, or reaching this node,
+   * while the link was up would show no link state until the next change (HOT8 uptime).
+   */
+  private onLineOpened(lineId: string): void {
+    const { ledger, logger, isLineClosed } = this.options;
+    const line = ledger.getLine(lineId);
+    if (!line || line.kind === 'local' || !line.members.includes(ledger.selfId) || isLineClosed?.(lineId))
+      return;
+    for (const status of this.options.federation.status()) {
+      if (status.state === 'down' || !line.members.includes(status.nodeId)) continue;
+      const body = {
+        peer: status.nodeId,
+        state: status.state,
+        previous: 'down',
+        since: status.since,
+        rttMs: status.rttMs,
+        clockOffsetMs: status.clockOffsetMs,
+      } satisfies JsonObject;
+      const appended: Promise<void> = ledger.append(lineId, ledger.selfId, 'link.state', body).then(
+        () => undefined,
+        (error: Error) =>
+          logger.warn(
+            { err: error.message, line: lineId, peer: status.nodeId },
+            'could not record a link event',
+          ),
+      );
+      this.pending.add(appended);
+      void appended.finally(() => this.pending.delete(appended));
+    }
   }
 
   /** Resolves when every append started so far has finished (tests). */
@@ -67,7 +113,7 @@ export class LinkEvents {
     const previous = this.states.get(peer) ?? 'down';
     if (status.state !== previous) {
       this.states.set(peer, status.state);
-      this.appendOnSharedLines(peer, 'link.state', {
+      this.appendOnSharedLines(peer, 'link.state', status.state === 'down', {
         peer,
         state: status.state,
         previous,
@@ -78,10 +124,10 @@ export class LinkEvents {
     }
     if (status.skewAlarm && !this.skewing.has(peer)) {
       this.skewing.add(peer);
-      this.appendOnSharedLines(peer, 'link.skew', { peer, clockOffsetMs: status.clockOffsetMs });
+      this.appendOnSharedLines(peer, 'link.skew', false, { peer, clockOffsetMs: status.clockOffsetMs });
     } else if (!status.skewAlarm && this.skewing.has(peer)) {
       this.skewing.delete(peer);
-      this.appendOnSharedLines(peer, 'link.skew', {
+      this.appendOnSharedLines(peer, 'link.skew', false, {
         peer,
         clockOffsetMs: status.clockOffsetMs,
         cleared: true,
@@ -105,9 +151,11 @@ export class LinkEvents {
       .sort();
   }
 
-  private appendOnSharedLines(peer: string, type: string, body: JsonObject): void {
-    const { ledger, logger } = this.options;
+  /** @param isForClosedLines whether closed hotlines get it too (only the link going down). */
+  private appendOnSharedLines(peer: string, type: string, isForClosedLines: boolean, body: JsonObject): void {
+    const { ledger, logger, isLineClosed } = this.options;
     for (const line of this.linesWith(peer)) {
+      if (!isForClosedLines && isLineClosed?.(line)) continue;
       const appended: Promise<void> = ledger.append(line, ledger.selfId, type, body).then(
         () => undefined,
         (error: Error) =>

@@ -17,6 +17,10 @@
  * Each message's next due time sits in a `DueQueue`, so a new message or an acknowledgement
  * costs O(log n), and a wake-up visits only the messages due, however many are waiting.
  *
+ * A message on a closed hotline (FED1: its peer is unpaired, `isLineClosed`) is not escalated:
+ * the peer can neither see nor acknowledge it, so alerts would only be noise. It stays tracked
+ * without a due time; when the hotline reopens (`peer.paired`), the latest step due runs once.
+ *
  * Restart-safe: the steps already run are read back from this node's own `escalation.raised`
  * events, so none is repeated; a node that was down through several steps runs only the latest
  * one due, once. At start it considers the latest 10,000 messages of each line.
@@ -36,6 +40,9 @@ import type { PolicyStore } from './escalationPolicies.ts';
 export const ESCALATION_RAISED = 'escalation.raised';
 /** The event recording an alert channel that could not deliver. */
 export const ESCALATION_FAILED = 'escalation.failed';
+/** The pairing events (src/node/unpairing.ts) that close and reopen a hotline (FED1). */
+const PEER_UNPAIRED = 'peer.unpaired';
+const PEER_PAIRED = 'peer.paired';
 /** Messages of each line considered at start. */
 export const ESCALATION_SCAN_MESSAGES = 10_000;
 /** After a failed append (line not ready, appends held, store down), try again this much later. */
@@ -91,6 +98,11 @@ export class Escalation {
   private running: Promise<void> = Promise.resolve();
   private readonly pending = new Set<Promise<unknown>>();
   private isStopped = false;
+  /**
+   * Whether a line is a closed hotline (FED1); set by the node before `start()`. Changes are
+   * noticed when a `peer.unpaired` or `peer.paired` event commits on the line.
+   */
+  isLineClosed: (lineId: string) => boolean = () => false;
   private readonly raisedCounter: Counter<'side' | 'precedence'> | null;
   private readonly alertCounter: Counter<'channel' | 'outcome'> | null;
 
@@ -184,8 +196,12 @@ export class Escalation {
     this.due.set(id, null);
   }
 
-  /** Puts a message's next step (or its retry, whichever is later) in the queue. */
+  /** Puts a message's next step (or its retry, whichever is later) in the queue; none on a closed line. */
   private schedule(t: Tracked): void {
+    if (this.isLineClosed(t.line)) {
+      this.due.set(t.id, null);
+      return;
+    }
     const next = stepDueAt(this.options.policies.policies[t.precedence], t.deadlineMs, t.lastStep + 1);
     this.due.set(t.id, next === null ? null : Math.max(next, t.retryAtMs));
   }
@@ -200,6 +216,9 @@ export class Escalation {
         const held = target ? this.tracked.get(target) : undefined;
         // An acknowledgement only counts on its message's own line (as in the projection).
         if (held && held.line === event.line) this.untrack(held.id);
+      } else if (event.type === PEER_UNPAIRED || event.type === PEER_PAIRED) {
+        // The line may have closed or reopened (the pairings follow commits before this).
+        for (const t of this.tracked.values()) if (t.line === event.line) this.schedule(t);
       } else if (event.origin === this.options.ledger.selfId) {
         const raised = readEscalation(event);
         const held = raised ? this.tracked.get(raised.message) : undefined;

@@ -6,16 +6,22 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import pino from 'pino';
 import { systemClock } from '../core/clock.ts';
 import { Ledger } from '../record/ledger.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import { BackupError, createBackup, fileSha256, MANIFEST_FILE, readBackup, restoreBackup } from './backup.ts';
-import { loadSigner } from './folder.ts';
+import { BlobStore, blobsDir } from './blobStore.ts';
+import { loadSigner, stageNextKey } from './folder.ts';
 import { initNode, silentLogger } from './init.ts';
+import { KeyRotator } from './keyRotation.ts';
+import { startNode } from './node.ts';
 import { pidPath } from './pidfile.ts';
 import { RESTORED_AT_KEY } from './restoreGate.ts';
 
@@ -52,6 +58,18 @@ async function addNotes(dataDir: string, count: number): Promise<void> {
   } finally {
     await store.close();
   }
+}
+
+/** A TCP port free on loopback now (for a restored node's listeners). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 describe('backup and restore', () => {
@@ -134,6 +152,96 @@ describe('backup and restore', () => {
       await writer;
       await store.close();
     }
+  });
+
+  it('[LOG5][FED11] a node with a blob and a rotated key: the backup carries the retired key and the blob; the restored node starts with its key', async () => {
+    const source = next('rotated');
+    await initNode({ dataDir: source, nodeId: 'alpha', name: 'Alpha', httpPort: 17801 });
+    const { store, ledger } = await openNode(source);
+    const blobBytes = randomBytes(70_000);
+    let hash: string;
+    try {
+      await ledger.append(LOCAL, 'admin@alpha', 'note.added', { text: 'before the rotation' });
+      const rotator = new KeyRotator({ dataDir: source, ledger, logger: silentLogger, rotated: () => {} });
+      await rotator.rotate('admin@alpha');
+      await ledger.append(LOCAL, 'admin@alpha', 'note.added', { text: 'after the rotation' });
+      ({ hash } = await new BlobStore(blobsDir(source)).putBytes(blobBytes));
+    } finally {
+      await store.close();
+    }
+    const retired = readFileSync(join(source, 'node.key.1.retired'), 'utf8');
+    const current = loadSigner(source).publicKey;
+
+    const backupDir = next('rotated-backup');
+    const manifest = await createBackup({ dataDir: source, outDir: backupDir, env: NO_POSTGRES });
+    assert.ok(manifest.files['node.key.1.retired'], 'the retired key is listed with its SHA-256');
+    assert.equal(manifest.blobs, 1);
+    assert.equal(statSync(join(backupDir, 'node.key.1.retired')).mode & 0o777, 0o600);
+
+    const target = next('rotated-restored');
+    await restoreBackup({ backupDir, dataDir: target, env: NO_POSTGRES });
+    assert.equal(readFileSync(join(target, 'node.key.1.retired'), 'utf8'), retired);
+    assert.equal(loadSigner(target).publicKey, current);
+    assert.deepEqual(readFileSync(new BlobStore(blobsDir(target)).pathOf(hash)), blobBytes);
+
+    const [httpPort, federationPort] = [await freePort(), await freePort()];
+    const node = await startNode({
+      dataDir: target,
+      env: {
+        LIAISON_HTTP_PORT: String(httpPort),
+        LIAISON_FEDERATION_PORT: String(federationPort),
+      },
+      logger: pino({ level: 'silent' }),
+      consoleDir: null,
+    });
+    try {
+      assert.equal(node.signer.publicKey, current);
+      assert.equal(node.ledger.nodeKey('alpha'), current, 'the key matches the record');
+      const health = await fetch(`${node.url}/healthz`);
+      assert.equal(health.status, 200);
+    } finally {
+      await node.stop();
+    }
+  });
+
+  it('[LOG5] a staged node.key.next is carried too, and a restore sets aside stale rotation keys', async () => {
+    const source = next('staged');
+    await initNode({ dataDir: source, nodeId: 'alpha', name: 'Alpha', httpPort: 17801 });
+    // As a crash between staging and the rotation's commit leaves it.
+    stageNextKey(source, randomBytes(32).toString('base64url'));
+    const staged = readFileSync(join(source, 'node.key.next'), 'utf8');
+    const backupDir = next('staged-backup');
+    const manifest = await createBackup({ dataDir: source, outDir: backupDir, env: NO_POSTGRES });
+    assert.ok(manifest.files['node.key.next']);
+
+    const target = next('staged-restored');
+    await initNode({ dataDir: target, nodeId: 'alpha', name: 'Alpha', httpPort: 17801 });
+    writeFileSync(join(target, 'node.key.7.retired'), 'a key of another history\n');
+    const { setAside } = await restoreBackup({ backupDir, dataDir: target, env: NO_POSTGRES });
+    assert.equal(readFileSync(join(target, 'node.key.next'), 'utf8'), staged);
+    assert.ok(!existsSync(join(target, 'node.key.7.retired')), 'a stale retired key is not left in place');
+    assert.ok(setAside && existsSync(join(setAside, 'node.key.7.retired')));
+  });
+
+  it('[LOG5] a backup during which the key files change (a rotation) is refused, to be run again', async () => {
+    const source = next('rotating');
+    await initNode({ dataDir: source, nodeId: 'alpha', name: 'Alpha', httpPort: 17801 });
+    let isStaged = false;
+    await assert.rejects(
+      createBackup({
+        dataDir: source,
+        outDir: next('rotating-backup'),
+        env: NO_POSTGRES,
+        // A rotation stages its key while the database is being copied.
+        onProgress: () => {
+          if (isStaged) return;
+          isStaged = true;
+          stageNextKey(source, randomBytes(32).toString('base64url'));
+        },
+      }),
+      backupError(/rotated while the backup ran.*back up again/),
+    );
+    assert.ok(isStaged);
   });
 
   it('a backup goes into a new or empty folder only', async () => {

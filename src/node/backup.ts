@@ -3,7 +3,9 @@
  *
  * A backup is a folder: `liaison.db`, a consistent snapshot of the SQLite store taken with
  * SQLite's online backup API while the node runs (WAL readers do not block the node's writer);
- * copies of `config.json`, `node.key`, `tls.key` and `tls.crt`; and `backup.json`, written last:
+ * copies of `config.json`, `node.key`, `tls.key` and `tls.crt`, and of the files a key rotation
+ * leaves (LOG5): every `node.key.<n>.retired` and a staged `node.key.next`; and `backup.json`,
+ * written last:
  *
  *   {"liaisonBackup": 1, "nodeId", "createdAt", "events", "heads": {line: {origin: {seq, id}}},
  *    "files": {name: sha256 hex}, "blobs": count}
@@ -11,6 +13,11 @@
  * and the node's blobs (LOG11) in `blobs/ab/<sha256>`, as in the node's folder: each is named by
  * its hash, so it is checked by hashing it; a restore adds them to the folder's blobs (a blob
  * never changes, so none is set aside).
+ *
+ * The key files are read before the database is copied and checked again after: a rotation that
+ * ran in between (its staged key, its retired key) could leave a `node.key` that the snapshot's
+ * record does not name, so such a backup is refused and should be run again. With the key files
+ * unchanged across the copy, the next start finishes or drops a staged rotation as after a crash.
  *
  * Every file is mode 0600 (the database holds password hashes and TOTP secrets; the keys sign
  * for the node). A restore checks every hash first, refuses while a node runs on the target
@@ -57,6 +64,31 @@ const REQUIRED_FILES = ['config.json', 'node.key', DATABASE_FILE] as const;
 /** Files a backup holds when the node has them (folders made before TLS may not, FED2). */
 const OPTIONAL_FILES = ['tls.key', 'tls.crt'] as const;
 const BACKUP_FILES: readonly string[] = [...REQUIRED_FILES, ...OPTIONAL_FILES];
+/** The staged key of a rotation in progress (LOG5). */
+const NEXT_KEY_FILE = 'node.key.next';
+/** A key a rotation retired (LOG5), numbered from 1 by promoteNextKey. */
+const RETIRED_KEY_FILE = /^node\.key\.[1-9][0-9]{0,5}\.retired$/;
+
+/** Whether a file name is one a key rotation leaves in a node's folder. */
+function isRotationKeyFile(name: string): boolean {
+  return name === NEXT_KEY_FILE || RETIRED_KEY_FILE.test(name);
+}
+
+/** The rotation key files of a folder, sorted. */
+function rotationKeyFiles(dir: string): string[] {
+  return readdirSync(dir).filter(isRotationKeyFile).sort();
+}
+
+/** `node.key` and the rotation key files of a folder, each with its SHA-256. */
+async function keyFilesState(dir: string): Promise<Map<string, string>> {
+  const state = new Map<string, string>();
+  for (const name of ['node.key', ...rotationKeyFiles(dir)]) {
+    const path = join(dir, name);
+    if (existsSync(path)) state.set(name, await fileSha256(path));
+  }
+  return state;
+}
+
 /** SQLite's companions of a database file, which must never outlive a replaced database. */
 const DATABASE_COMPANIONS = ['-wal', '-shm', '-journal'].map((suffix) => `${DATABASE_FILE}${suffix}`);
 
@@ -83,7 +115,9 @@ const manifestSchema = z
     events: z.number().int().min(0),
     heads: headsSchema,
     files: z.record(
-      z.string().refine((name) => BACKUP_FILES.includes(name), 'not a file of a backup'),
+      z
+        .string()
+        .refine((name) => BACKUP_FILES.includes(name) || isRotationKeyFile(name), 'not a file of a backup'),
       z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex'),
     ),
     /** Blobs in `blobs/` (backups made before blobs have none). */
@@ -187,6 +221,8 @@ export async function createBackup(options: BackupOptions): Promise<BackupManife
   }
   mkdirSync(outDir, { recursive: true, mode: 0o700 });
   const createdAt = isoTime(clock.now());
+  // Read before the database is copied, compared after the copies (see the module comment).
+  const keysBefore = await keyFilesState(dataDir);
 
   const snapshot = join(outDir, DATABASE_FILE);
   const partial = `${snapshot}.partial`;
@@ -230,9 +266,24 @@ export async function createBackup(options: BackupOptions): Promise<BackupManife
     copyFileSync(from, join(outDir, name));
     chmodSync(join(outDir, name), 0o600);
   }
+  const rotationKeys = [...keysBefore.keys()].filter(isRotationKeyFile);
+  for (const name of rotationKeys) {
+    copyFileSync(join(dataDir, name), join(outDir, name));
+    chmodSync(join(outDir, name), 0o600);
+  }
+  const keysCopied = await keyFilesState(outDir);
+  const keysNow = await keyFilesState(dataDir);
+  const isSameKeys = (state: Map<string, string>) =>
+    state.size === keysBefore.size && [...keysBefore].every(([name, hash]) => state.get(name) === hash);
+  if (!isSameKeys(keysCopied) || !isSameKeys(keysNow)) {
+    throw new BackupError(
+      'the signing key was rotated while the backup ran (LOG5), so its key files and its database ' +
+        'may not match: back up again into a new folder',
+    );
+  }
 
   const files: Record<string, string> = {};
-  for (const name of BACKUP_FILES) {
+  for (const name of [...BACKUP_FILES, ...rotationKeys]) {
     const path = join(outDir, name);
     if (existsSync(path)) {
       syncPath(path);
@@ -370,7 +421,9 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const now = clock.now();
   let setAside: string | null = null;
-  for (const name of [...BACKUP_FILES, ...DATABASE_COMPANIONS]) {
+  // Stale rotation key files go too: a staged key or retired keys the backup does not hold.
+  const replaced = [...BACKUP_FILES, ...DATABASE_COMPANIONS, ...rotationKeyFiles(dataDir)];
+  for (const name of replaced) {
     const path = join(dataDir, name);
     if (!existsSync(path)) continue;
     setAside ??= join(dataDir, `before-restore-${isoTime(now).replace(/[:.]/g, '-')}`);

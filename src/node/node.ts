@@ -106,6 +106,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       registry: metrics.registry,
       nodeDeadlines: deadlines,
     });
+    // FED1: no escalation on a hotline closed by an unpairing.
+    escalation.escalation.isLineClosed = (line) => pairings.isLineClosed(line);
     const hotline = new Hotline(ledger, store, (line) => escalation.lineSettings.effective(line), clock);
     ledger.onCommitted((batch) => {
       for (const stored of batch.events) {
@@ -207,13 +209,16 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
         })
       : null;
     restoreGate?.hold();
-    const linkEvents = new LinkEvents({ federation, ledger, logger });
+    // FED1: a closed hotline gets no drills and no link events but the link's end.
+    const isLineClosed = (line: string) => pairings.isLineClosed(line);
+    const linkEvents = new LinkEvents({ federation, ledger, logger, isLineClosed });
     const drills = new Drills({
       ledger,
       store,
       clock,
       logger,
       intervalMs: config.drillIntervalMs ?? DEFAULT_DRILL_INTERVAL_MS,
+      isLineClosed,
     });
 
     const pair = async (cardText: string) => {

@@ -7,9 +7,12 @@
  * `unpaired`. The peer, when the event reaches it, closes the hotline and ends the link too.
  *
  * Re-importing the peer's card re-pairs: the same hotline reopens with a `peer.paired`
- * `{peer, by}` event by the importing node. Each side decides for itself: a node that was
- * unpaired by its peer keeps refusing nothing, but its links are refused by the peer until the
- * peer's admin imports its card again.
+ * `{peer, by}` event by the importing node. Each side decides for itself: until a node has
+ * re-imported the peer's card it neither dials the peer nor accepts its links, whether it ended
+ * the pairing or the peer did (the peer's `peer.paired` does not reopen this side).
+ *
+ * On a closed hotline the node's own automatic writers hold back (wired in node.ts through
+ * `isLineClosed`): no drills, no escalation steps, no link events but the link going down.
  *
  * Only a peer with which this node shares no line but the hotline may be unpaired (else 409
  * `shares-lines`): a thread with several members has no single pair to end.

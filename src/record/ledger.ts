@@ -9,47 +9,26 @@
  * All writes go through one queue. Jobs that arrive while a commit is in flight are grouped
  * into the next commit ("group commit"), so one fsync serves many authors: that is how the
  * node reaches thousands of durable events a second on a disk that does a few hundred fsyncs.
+ *
+ * Parts: appendBuild.ts builds this node's events and key rotations; receiveCheck.ts checks a
+ * peer's; this file owns the state they share (lines, heads, keys), the queue and the commit.
  */
 
 import { randomBytes } from 'node:crypto';
-import { canonicalBytes } from '../core/canonical.ts';
-import { checkChain, type HeldEventInfo, nextEnvelopeFields } from '../core/chain.ts';
 import type { Clock } from '../core/clock.ts';
 import { isoTime } from '../core/clock.ts';
-import { genesisMembers, parseEnvelope, signEvent, signedBytes, unsignedOf } from '../core/event.ts';
-import {
-  KEY_ROTATED_EVENT_TYPE,
-  KeyHistory,
-  type KeyRotation,
-  parseRotation,
-  rotationBody,
-} from '../core/keyHistory.ts';
-import type { Rejection } from '../core/rejection.ts';
-import { type Signer, sha256, verifySignature, verifySignatureAsync } from '../core/sign.ts';
-import {
-  ENVELOPE_VERSION,
-  EVENT_TYPE_PATTERN,
-  type JsonObject,
-  type LiaisonEvent,
-  MAX_BODY_BYTES,
-  MAX_EVENT_TYPE_LENGTH,
-  type UnsignedEnvelope,
-} from '../core/types.ts';
+import { KEY_ROTATED_EVENT_TYPE, KeyHistory, type KeyRotation, parseRotation } from '../core/keyHistory.ts';
+import type { Signer } from '../core/sign.ts';
+import type { JsonObject, LiaisonEvent } from '../core/types.ts';
 import type { DeliveryRow, LineRecord, ProjectionOp, Store, StoredEvent } from '../store/types.ts';
+import { EventBuilder } from './appendBuild.ts';
 import { HeadIndex } from './headIndex.ts';
 import { projectEvent } from './projection.ts';
 import { type EquivocationAlarm, Quarantine } from './quarantine.ts';
+import { type Preverified, ReceiveChecker } from './receiveCheck.ts';
+import { RecordError } from './recordError.ts';
 
-/** A failure of an append that the caller can explain to a user (mapped to 4xx by the server). */
-export class RecordError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RecordError';
-  }
-}
+export { RecordError };
 
 /** What a receive did with each event of a batch. */
 export interface ReceiveResult {
@@ -101,19 +80,6 @@ type Job =
       reject: (error: Error) => void;
     };
 
-/**
- * A received envelope after the checks that need nothing held: its shape (LOG2), its id, and
- * its signature (LOG5), checked on libuv's thread pool before the event enters the write queue.
- */
-interface Preverified {
-  parsed: ReturnType<typeof parseEnvelope>;
-  id: string | null;
-  /** null when the origin's key is unknown (refused later as unknown-origin). */
-  isSignatureValid: boolean | null;
-  /** The key the signature was checked with (it verified with it when `isSignatureValid`). */
-  keyUsed: string | null;
-}
-
 /** Jobs grouped into one commit at most; bounds the latency a huge batch can add to an author. */
 const MAX_JOBS_PER_COMMIT = 512;
 
@@ -128,7 +94,6 @@ export interface LedgerOptions {
 export class Ledger {
   readonly selfId: string;
   private readonly store: Store;
-  private signer: Signer;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly index = new HeadIndex();
@@ -143,14 +108,26 @@ export class Ledger {
   private draining = false;
   private readonly committedListeners = new Set<(batch: CommittedBatch) => void>();
   private readonly rejectionListeners = new Set<(code: string, peer: string) => void>();
+  /** Builds this node's events (appendBuild.ts); holds the signer. */
+  private readonly builder: EventBuilder;
+  /** Checks received events (receiveCheck.ts). */
+  private readonly checker: ReceiveChecker;
 
   constructor(options: LedgerOptions) {
     this.store = options.store;
-    this.signer = options.signer;
     this.selfId = options.selfId;
     this.clock = options.clock;
     this.logger = options.logger;
     this.quarantine = new Quarantine(options.store, options.clock, options.logger);
+    const shared = { selfId: this.selfId, lines: this.lines, keys: this.keys, index: this.index };
+    this.builder = new EventBuilder(shared, options.signer);
+    this.checker = new ReceiveChecker({
+      ...shared,
+      store: this.store,
+      logger: this.logger,
+      quarantine: this.quarantine,
+      addLine: (line) => this.addLine(line),
+    });
   }
 
   /** Loads lines, node keys and the heads of every (line, origin) from the store. */
@@ -216,7 +193,7 @@ export class Ledger {
 
   /** The key this node signs with now. */
   get publicKey(): string {
-    return this.signer.publicKey;
+    return this.builder.signer.publicKey;
   }
 
   /** The rotations held for (line, origin), ascending (LOG5). */
@@ -302,7 +279,7 @@ export class Ledger {
   receive(envelopes: unknown[], peer: string): Promise<ReceiveResult> {
     // Signatures are checked in parallel off the main thread; batches of one peer still enter
     // the write queue in the order they came, or later ones would find gaps.
-    const checked = Promise.all(envelopes.map((raw) => this.preverify(raw)));
+    const checked = Promise.all(envelopes.map((raw) => this.checker.preverify(raw)));
     const previous = this.receiveOrder.get(peer) ?? Promise.resolve();
     const turn = Promise.all([checked, previous]);
     this.receiveOrder.set(
@@ -318,36 +295,6 @@ export class Ledger {
           this.enqueue({ kind: 'receive', envelopes: preverified, peer, resolve, reject });
         }),
     );
-  }
-
-  private async preverify(raw: unknown): Promise<Preverified> {
-    const parsed = parseEnvelope(raw);
-    if (!parsed.ok) return { parsed, id: null, isSignatureValid: null, keyUsed: null };
-    const bytes = signedBytes(parsed.envelope);
-    const id = sha256(bytes);
-    const { line, origin, seq, sig } = parsed.envelope;
-    const candidates = this.keys.keysFor(line, origin, seq);
-    if (candidates.length === 0) return { parsed, id, isSignatureValid: null, keyUsed: null };
-    // Nearly always one key; more only for an origin that rotated, on a line whose rotation is
-    // not held yet (KeyHistory.keysFor).
-    for (const key of candidates) {
-      if (await verifySignatureAsync(key, bytes, sig))
-        return { parsed, id, isSignatureValid: true, keyUsed: key };
-    }
-    return { parsed, id, isSignatureValid: false, keyUsed: candidates[0] ?? null };
-  }
-
-  /**
-   * The signature check of a preverified event, redone when a rotation committed (or accepted
-   * earlier in this batch) since the preverification changed the key (LOG5).
-   */
-  private async signatureHolds(pre: Preverified, event: LiaisonEvent): Promise<boolean | null> {
-    const expected = this.keys.keysFor(event.line, event.origin, event.seq);
-    if (expected.length === 0) return null;
-    if (pre.keyUsed !== null && expected.includes(pre.keyUsed)) return pre.isSignatureValid;
-    const bytes = signedBytes(event);
-    for (const key of expected) if (await verifySignatureAsync(key, bytes, event.sig)) return true;
-    return false;
   }
 
   /** Stores delivery facts from a peer's signed receipt (FED3). */
@@ -400,16 +347,16 @@ export class Ledger {
     for (const job of jobs) {
       try {
         if (job.kind === 'append') {
-          const event = this.buildAppend(job, now, undo);
+          const event = this.builder.buildAppend(job, now, undo);
           appendIndexes.set(job, events.length);
           events.push(event);
         } else if (job.kind === 'rotate') {
           const first = events.length;
-          this.buildRotation(job, now, undo, events);
+          this.builder.buildRotation(job, now, undo, events);
           const indexes = [...events.keys()].slice(first);
           rotationIndexes.set(job, indexes);
         } else if (job.kind === 'receive') {
-          const result = await this.checkBatch(job, events, undo, receivedAt);
+          const result = await this.checker.checkBatch(job, events, undo, receivedAt);
           for (const r of result.rejected) rejections.push({ ...r, peer: job.peer });
           settle.push(() => job.resolve(result));
         } else {
@@ -488,49 +435,6 @@ export class Ledger {
     }
   }
 
-  /**
-   * Builds the `key.rotated` events of a rotation (one per line this node writes on), signed with
-   * the old key, then makes the new key this node's signer for every later event (LOG5).
-   */
-  private buildRotation(
-    job: Extract<Job, { kind: 'rotate' }>,
-    now: number,
-    undo: (() => void)[],
-    events: LiaisonEvent[],
-  ): void {
-    const oldSigner = this.signer;
-    if (job.signer.publicKey === oldSigner.publicKey)
-      throw new RecordError('same-key', 'the new key is the key in use');
-    const lines = [...this.lines.values()]
-      .filter((line) => line.members.includes(this.selfId) && this.isReady(line.id))
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
-    for (const line of lines) {
-      const seq = this.heldSeq(line.id, this.selfId) + 1;
-      const body = rotationBody(line.id, this.selfId, seq, oldSigner.publicKey, job.signer);
-      const event = this.buildAppend(
-        {
-          kind: 'append',
-          line: line.id,
-          author: job.author,
-          type: KEY_ROTATED_EVENT_TYPE,
-          body,
-          resolve: () => undefined,
-          reject: () => undefined,
-        },
-        now,
-        undo,
-      );
-      const rotation = parseRotation(event);
-      if (typeof rotation === 'string') throw new Error(`own rotation does not parse: ${rotation}`);
-      undo.push(this.keys.add(rotation).undo);
-      events.push(event);
-    }
-    this.signer = job.signer;
-    undo.push(() => {
-      this.signer = oldSigner;
-    });
-  }
-
   /** After a commit: the node rows of nodes whose current key moved now name it, and listeners hear. */
   private async afterRotations(stored: StoredEvent[]): Promise<void> {
     const moved = new Set<string>();
@@ -550,225 +454,6 @@ export class Ledger {
       this.logger.info({ node: nodeId, publicKey: key }, 'signing key rotated');
       for (const listener of this.keyListeners) listener(nodeId, key);
     }
-  }
-
-  private buildAppend(
-    job: Extract<Job, { kind: 'append' }>,
-    now: number,
-    undo: (() => void)[],
-  ): LiaisonEvent {
-    const line = this.lines.get(job.line);
-    if (!line) throw new RecordError('unknown-line', `there is no line ${job.line}`);
-    if (!line.members.includes(this.selfId))
-      throw new RecordError('not-member', `this node is not a member of ${job.line}`);
-    const isGenesis = job.type === 'line.created';
-    if (!isGenesis && !this.isReady(job.line)) {
-      throw new RecordError(
-        'line-not-ready',
-        `line ${job.line} has not received its genesis from its peer yet`,
-      );
-    }
-    if (canonicalBytes(job.body).length > MAX_BODY_BYTES) {
-      throw new RecordError('body-too-large', `an event body may hold at most ${MAX_BODY_BYTES} bytes`);
-    }
-    // The check every peer applies (LOG2): an event it would refuse must not be stored here either.
-    if (job.type.length > MAX_EVENT_TYPE_LENGTH || !EVENT_TYPE_PATTERN.test(job.type)) {
-      throw new RecordError(
-        'bad-event-type',
-        `${JSON.stringify(job.type)} is not a dotted lowercase event type`,
-      );
-    }
-    const origins = this.index.origins(job.line);
-    const ownHead = origins.get(this.selfId);
-    const others = new Map<string, { id: string; seq: number; clock: number }>();
-    for (const [origin, head] of origins) if (origin !== this.selfId) others.set(origin, head);
-    const fields = nextEnvelopeFields(ownHead, others, this.selfId);
-    const unsigned: UnsignedEnvelope = {
-      v: ENVELOPE_VERSION,
-      line: job.line,
-      origin: this.selfId,
-      seq: fields.seq,
-      prev: fields.prev,
-      clock: fields.clock,
-      deps: fields.deps,
-      ts: isoTime(now),
-      author: job.author,
-      type: job.type,
-      body: job.body,
-    };
-    const event = signEvent(unsigned, this.signer);
-    const depSeqs: Record<string, number> = {};
-    for (const [origin, head] of others) depSeqs[origin] = head.seq;
-    this.index.advance(event, depSeqs, undo);
-    return event;
-  }
-
-  /** Checks one received batch in order; accepted events are appended to `events`. */
-  private async checkBatch(
-    job: Extract<Job, { kind: 'receive' }>,
-    events: LiaisonEvent[],
-    undo: (() => void)[],
-    receivedAt: string,
-  ): Promise<ReceiveResult> {
-    const result: ReceiveResult = { accepted: 0, duplicates: 0, rejected: [], receivedAt, heads: {} };
-    const inBatch = new Map<string, LiaisonEvent>();
-    for (const e of events) inBatch.set(`${e.line}\u0000${e.origin}\u0000${e.seq}`, e);
-    const touched = new Set<string>();
-    for (const [index, pre] of job.envelopes.entries()) {
-      const outcome = await this.checkOne(pre, job.peer, inBatch);
-      if (outcome.kind === 'rejected') {
-        result.rejected.push({
-          index,
-          id: outcome.id,
-          code: outcome.rejection.code,
-          message: outcome.rejection.message,
-        });
-        continue;
-      }
-      touched.add(outcome.event.line);
-      if (outcome.kind === 'duplicate') {
-        result.duplicates += 1;
-        continue;
-      }
-      const event = outcome.event;
-      if (outcome.rotation) undo.push(this.keys.add(outcome.rotation).undo);
-      this.index.advance(event, outcome.depSeqs, undo);
-      inBatch.set(`${event.line}\u0000${event.origin}\u0000${event.seq}`, event);
-      events.push(event);
-      result.accepted += 1;
-    }
-    const summary = this.index.summary(touched);
-    for (const line of touched) if (summary[line]) result.heads[line] = summary[line];
-    return result;
-  }
-
-  private async checkOne(
-    pre: Preverified,
-    peer: string,
-    inBatch: Map<string, LiaisonEvent>,
-  ): Promise<
-    | { kind: 'rejected'; id: string | null; rejection: Rejection }
-    | { kind: 'duplicate'; event: LiaisonEvent }
-    | {
-        kind: 'accepted';
-        event: LiaisonEvent;
-        depSeqs: Record<string, number>;
-        rotation?: KeyRotation;
-      }
-  > {
-    const { parsed } = pre;
-    if (!parsed.ok || pre.id === null) {
-      const rejection = parsed.ok ? { code: 'malformed', message: 'no id' } : parsed.rejection;
-      return { kind: 'rejected', id: null, rejection };
-    }
-    const id = pre.id;
-    const event: LiaisonEvent = { ...unsignedOf(parsed.envelope), sig: parsed.envelope.sig, id };
-    const reject = (code: string, message: string) => ({
-      kind: 'rejected' as const,
-      id,
-      rejection: { code, message },
-    });
-
-    let line = this.lines.get(event.line);
-    if (!line && event.type === 'line.created' && event.seq === 1 && pre.isSignatureValid === true) {
-      const adopted = await this.adoptLine(event, peer);
-      if (typeof adopted === 'string') return reject('bad-genesis', adopted);
-      line = adopted;
-    }
-    if (!line?.members.includes(this.selfId))
-      return reject('not-member', `this node is not a member of line ${event.line}`);
-    if (!line.members.includes(peer))
-      return reject('not-member', `peer ${peer} is not a member of line ${event.line}`);
-    if (!line.members.includes(event.origin))
-      return reject('not-member', `origin ${event.origin} is not a member of line ${event.line}`);
-    const isSignatureValid = await this.signatureHolds(pre, event);
-    if (isSignatureValid === null)
-      return reject('unknown-origin', `no key is known for node ${event.origin}`);
-
-    if (this.quarantine.has(event.line, event.origin)) {
-      return reject(
-        'quarantined',
-        `${event.origin} signed two events for one seq on ${event.line}; its events are refused there until an admin resolves it`,
-      );
-    }
-    const head = this.index.get(event.line, event.origin);
-    if (head && event.seq <= head.seq) {
-      const heldId =
-        inBatch.get(`${event.line}\u0000${event.origin}\u0000${event.seq}`)?.id ??
-        (event.seq === head.seq
-          ? head.id
-          : (await this.store.getEventBySeq(event.line, event.origin, event.seq))?.event.id);
-      if (heldId === id) return { kind: 'duplicate', event };
-      if (!isSignatureValid)
-        return reject('bad-signature', 'the signature does not verify with the origin key');
-      this.logger.error(
-        { line: event.line, origin: event.origin, seq: event.seq, held: heldId, received: id },
-        'equivocation: two events for one seq; origin quarantined on this line',
-      );
-      await this.quarantine.record(event, heldId ?? '', peer);
-      return reject(
-        'equivocation',
-        `a different event is held for ${event.line}/${event.origin}/${event.seq}`,
-      );
-    }
-    if (!isSignatureValid) {
-      return reject('bad-signature', 'the signature does not verify with the origin key');
-    }
-    const deps = new Map<string, HeldEventInfo>();
-    for (const depId of Object.values(event.deps)) {
-      const info = await this.lookupHeld(depId);
-      if (info) deps.set(depId, info);
-    }
-    const ownHead = head ? { ...head, line: event.line, origin: event.origin } : undefined;
-    const rejection = checkChain(event, { ownHead, deps });
-    if (rejection) return { kind: 'rejected', id, rejection };
-    if (event.seq === 1 && event.type !== 'line.created' && !this.isReady(event.line)) {
-      return reject('bad-genesis', `line ${event.line} has no genesis yet`);
-    }
-    const depSeqs: Record<string, number> = {};
-    for (const [origin, depId] of Object.entries(event.deps)) {
-      const info = deps.get(depId);
-      if (info) depSeqs[origin] = info.seq;
-    }
-    if (event.type === KEY_ROTATED_EVENT_TYPE) {
-      const rotation = parseRotation(event);
-      const problem = typeof rotation === 'string' ? rotation : this.keys.check(rotation);
-      if (typeof rotation === 'string' || problem !== null)
-        return reject('bad-key-rotation', problem ?? 'not a key rotation');
-      // The old key it names must be the one that signed it, not merely one of the chain.
-      if (!verifySignature(rotation.previousKey, signedBytes(event), event.sig))
-        return reject('bad-key-rotation', 'the rotation is not signed by the key it retires');
-      return { kind: 'accepted', event, depSeqs, rotation };
-    }
-    return { kind: 'accepted', event, depSeqs };
-  }
-
-  /**
-   * Makes a line known from its genesis received from a peer (FED9): a thread whose members
-   * include this node, the origin and the sending peer, all of them paired here. Returns the
-   * reason when the genesis cannot be adopted.
-   */
-  private async adoptLine(genesis: LiaisonEvent, peer: string): Promise<LineRecord | string> {
-    const members = genesisMembers(genesis.body);
-    const { kind, title } = genesis.body;
-    if (!members) return 'the genesis does not name its members';
-    if (kind !== 'thread') return 'only threads are opened by a peer; hotlines come with pairing';
-    if (typeof title !== 'string' || title.length === 0 || title.length > 200)
-      return 'the genesis has no usable title';
-    for (const required of [this.selfId, genesis.origin, peer]) {
-      if (!members.includes(required)) return `the line's members do not include ${required}`;
-    }
-    const unknown = members.filter((m) => this.keys.currentKey(m) === undefined);
-    if (unknown.length > 0) return `members not paired with this node: ${unknown.join(', ')}`;
-    const line: LineRecord = {
-      id: genesis.line,
-      kind: 'thread',
-      title,
-      members: [...members].sort(),
-      createdAt: genesis.ts,
-    };
-    await this.addLine(line);
-    return line;
   }
 
   /**
@@ -806,14 +491,5 @@ export class Ledger {
   /** An admin resolves an equivocation (LOG9); false when there is no such unresolved one. */
   resolveEquivocation(id: number, by: string, resolution: string): Promise<boolean> {
     return this.quarantine.resolve(id, by, resolution);
-  }
-
-  private async lookupHeld(id: string): Promise<HeldEventInfo | undefined> {
-    const cached = this.index.cached(id);
-    if (cached) return cached;
-    const stored = await this.store.getEvent(id);
-    if (!stored) return undefined;
-    const e = stored.event;
-    return { line: e.line, origin: e.origin, seq: e.seq, clock: e.clock, depSeqs: {} };
   }
 }

@@ -19,6 +19,8 @@ export interface DrillRouteDeps {
   store: Store;
   ledger: Ledger;
   clock: Clock;
+  /** Whether a line was closed by unpairing (FED1); no drill runs there. */
+  hotline?: { isLineClosed: ((line: string) => boolean) | null };
 }
 
 const drillsQuery = z
@@ -62,7 +64,10 @@ export function registerDrillRoutes(app: FastifyInstance, deps: DrillRouteDeps):
   app.post('/api/v1/drills', async (request, reply) => {
     const principal = require(request, 'message.send');
     const { line } = parse(runDrillBody, request.body);
-    const stored = await sendDrill(ledger, hotline(line).id, principal.author);
+    const target = hotline(line).id;
+    if (deps.hotline?.isLineClosed?.(target))
+      throw new ApiError(409, 'line-closed', `line ${target} is closed: the pairing with its peer was ended`);
+    const stored = await sendDrill(ledger, target, principal.author);
     return reply.status(201).send(stored.event);
   });
 }

@@ -2,7 +2,9 @@
  * Key rotation and unpairing on two real node processes (LOG5, FED1): messages keep flowing
  * across alpha's rotation, both exports verify (with the header, and with alpha's old and new
  * cards), both consoles show the same new safety code, a restart comes back with the new key;
- * then alpha unpairs bravo: the hotline is closed on both sides and the link stays down.
+ * bravo, stopped while alpha rotates again, follows the rotation when it comes back; then alpha
+ * unpairs bravo: the hotline is closed on both sides and the link stays down; each side
+ * re-imports the other's card and the same hotline reopens.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -149,6 +151,49 @@ describe('key rotation and unpairing across two nodes', { timeout: 120_000 }, ()
     await postAndSee(bravo, alpha, 'after the restart, from bravo');
   });
 
+  it('[LOG5] bravo away while alpha rotates again: restarted, bravo follows the rotation, the link comes up, exports verify', async () => {
+    const bravoKey = cardOf('bravo').publicKey;
+    const keyBefore = cardOf('alpha').publicKey;
+    await cluster.node('bravo').stop();
+    const rotated = liaison('alpha', 'key', 'rotate');
+    assert.equal(rotated.status, 0, rotated.stderr);
+    const keyAfter = cardOf('alpha').publicKey;
+    assert.notEqual(keyAfter, keyBefore);
+    // Signed with the new key while bravo still knows only the old one.
+    const whileAway = await alpha.post<LiaisonEvent>(`/api/v1/lines/${HOTLINE}/messages`, {
+      text: 'while bravo was away',
+      precedence: 'ROUTINE',
+    });
+
+    await cluster.node('bravo').start();
+    bravo = await ApiClient.login(cluster.node('bravo').url, 'officer');
+    await waitLinkUp(bravo);
+    await waitLinkUp(alpha);
+    const rotations = await eventually('bravo to hold the second rotation', async () => {
+      const held = (await eventsAt(bravo)).filter((e) => e.type === 'key.rotated' && e.origin === 'alpha');
+      return held.some((e) => e.body.publicKey === keyAfter) ? held : undefined;
+    });
+    assert.equal(rotations.find((e) => e.body.publicKey === keyAfter)?.body.previousKey, keyBefore);
+    await eventually('the message posted while bravo was away', async () =>
+      (await eventsAt(bravo)).some((e) => e.id === whileAway.id) ? true : undefined,
+    );
+    await postAndSee(alpha, bravo, 'after bravo came back, from alpha');
+    await postAndSee(bravo, alpha, 'after bravo came back, from bravo');
+    await eventually('both safety codes to follow the second key', async () => {
+      const [atAlpha, atBravo] = [await safetyCodeAt(alpha), await safetyCodeAt(bravo)];
+      return atAlpha !== undefined && atAlpha === atBravo ? true : undefined;
+    });
+    for (const client of [alpha, bravo]) {
+      const plain = await exportVerifies(client);
+      assert.equal(plain.ok, true, plain.error?.message);
+      const trusted = await exportVerifies(client, [
+        { nodeId: 'alpha', publicKey: keyAfter },
+        { nodeId: 'bravo', publicKey: bravoKey },
+      ]);
+      assert.equal(trusted.ok, true, trusted.error?.message);
+    }
+  });
+
   it('[FED1] alpha unpairs bravo: the hotline closes on both sides, the link stays down, /peers says unpaired', async () => {
     const forbidden = await alpha.request('POST', '/api/v1/admin/peers/bravo/unpair', {});
     assert.equal(forbidden.status, 403);
@@ -167,6 +212,9 @@ describe('key rotation and unpairing across two nodes', { timeout: 120_000 }, ()
     });
     assert.equal(refused.status, 409);
     assert.equal((refused.body as { error: string }).error, 'line-closed');
+    const drill = await alpha.request('POST', '/api/v1/drills', { line: HOTLINE });
+    assert.equal(drill.status, 409, 'no drill on a closed hotline either');
+    assert.equal((drill.body as { error: string }).error, 'line-closed');
     await eventually('bravo to close the hotline too', async () => {
       const { status, body } = await bravo.request('POST', `/api/v1/lines/${HOTLINE}/messages`, {
         text: 'after unpairing, from bravo',
@@ -188,5 +236,62 @@ describe('key rotation and unpairing across two nodes', { timeout: 120_000 }, ()
     await new Promise((r) => setTimeout(r, 1500));
     const atAlpha = (await alpha.get<PeerStatus[]>('/api/v1/peers')).find((p) => p.nodeId === 'bravo');
     assert.equal(atAlpha?.state, 'down');
+  });
+  it('[FED1] each side re-imports the card: the hotline reopens with peer.paired, messages flow both ways, exports verify', async () => {
+    const cardFile = (nodeId: string) => {
+      const file = join(cluster.root, `${nodeId}-repair.card.json`);
+      writeFileSync(file, liaison(nodeId, 'pair', 'export').stdout);
+      return file;
+    };
+    const peerAt = async (client: ApiClient, peer: string) =>
+      (await client.get<PeerStatus[]>('/api/v1/peers')).find((p) => p.nodeId === peer);
+
+    const atAlpha = liaison('alpha', 'pair', 'import', cardFile('bravo'));
+    assert.equal(atAlpha.status, 0, atAlpha.stderr);
+    assert.match(atAlpha.stdout, /SAFETY CODE/);
+    // Alpha's hotline is open again; bravo has not re-imported, so it still refuses alpha.
+    const queued = await alpha.post<LiaisonEvent>(`/api/v1/lines/${HOTLINE}/messages`, {
+      text: 'alpha re-paired, bravo not yet',
+      precedence: 'ROUTINE',
+    });
+    assert.equal((await peerAt(alpha, 'bravo'))?.unpaired, false);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.notEqual((await peerAt(alpha, 'bravo'))?.state, 'up');
+    assert.equal(
+      (await eventsAt(bravo)).some((e) => e.id === queued.id),
+      false,
+    );
+    const stillClosed = await bravo.request('POST', `/api/v1/lines/${HOTLINE}/messages`, {
+      text: 'bravo has not re-imported',
+      precedence: 'ROUTINE',
+    });
+    assert.equal(stillClosed.status, 409);
+
+    const atBravo = liaison('bravo', 'pair', 'import', cardFile('alpha'));
+    assert.equal(atBravo.status, 0, atBravo.stderr);
+    await waitLinkUp(alpha);
+    await waitLinkUp(bravo);
+    await eventually('the message queued at alpha to reach bravo', async () =>
+      (await eventsAt(bravo)).some((e) => e.id === queued.id) ? true : undefined,
+    );
+    await postAndSee(alpha, bravo, 'after re-pairing, from alpha');
+    await postAndSee(bravo, alpha, 'after re-pairing, from bravo');
+    for (const [client, peer] of [
+      [alpha, 'bravo'],
+      [bravo, 'alpha'],
+    ] as const) {
+      assert.equal((await peerAt(client, peer))?.unpaired, false);
+      const paired = await eventually(
+        `both peer.paired events at ${peer === 'bravo' ? 'alpha' : 'bravo'}`,
+        async () => {
+          const held = (await eventsAt(client)).filter((e) => e.type === 'peer.paired');
+          return held.length === 2 ? held : undefined;
+        },
+      );
+      assert.deepEqual(paired.map((e) => e.origin).sort(), ['alpha', 'bravo']);
+      const verified = await exportVerifies(client);
+      assert.equal(verified.ok, true, verified.error?.message);
+    }
+    assert.equal(await safetyCodeAt(alpha), await safetyCodeAt(bravo));
   });
 });

@@ -314,4 +314,8 @@ export const ja = {
   'reliability.none': '—',
   'reliability.above': '{limit}超',
   'reliability.upTo': '{limit}以下',
+  'reliability.missingLater':
+    '期間終了後の日付を持つ{node}のイベントはまだ当ノードに届いていません。{node}が期間内のイベントを追加する可能性があります。',
+  'reliability.missingHoldings':
+    '{node}の記録は、{origin}のイベントを第{needed}番まで保持していることをまだ示していません（現在は第{recorded}番まで）。',
 } as const satisfies Record<StringKey, string>;

@@ -139,6 +139,10 @@ const en = {
   'reliability.none': '—',
   'reliability.above': 'over {limit}',
   'reliability.upTo': 'up to {limit}',
+  'reliability.missingLater':
+    'No event of {node} dated after the period’s end is held here yet: {node} may still add events dated inside the period.',
+  'reliability.missingHoldings':
+    '{node}’s record does not yet show it holds the events of {origin} up to number {needed} (it names number {recorded}).',
 
   'pairing.title': 'Pairing — safety codes',
   'pairing.intro':

@@ -307,4 +307,7 @@ export const zh = {
   'reliability.none': '—',
   'reliability.above': '超过 {limit}',
   'reliability.upTo': '不超过 {limit}',
+  'reliability.missingLater': '本节点尚未收到{node}在期间结束之后的任何事件：{node}仍可能补充期间内的事件。',
+  'reliability.missingHoldings':
+    '{node}的记录尚未表明其持有{origin}截至第{needed}号的事件（目前记录至第{recorded}号）。',
 } as const satisfies Record<StringKey, string>;

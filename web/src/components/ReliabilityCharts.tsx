@@ -83,14 +83,19 @@ export function BarChart({ title, description, bars, max, testId }: BarChartProp
   );
 }
 
-/** A duration in words: 850 ms, 4.2 s, 3 min 20 s, 2 h 5 min; a dash for none. */
+/** A duration in words: 850 ms, 4.2 s, 3 min 20 s, 5 min, 2 h 5 min, 3 h; a dash for none. */
 export function formatDuration(ms: number | null): string {
   if (ms === null) return t('reliability.none');
   if (ms < 1_000) return `${ms} ms`;
   if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
   const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${minutes} min ${Math.floor((ms % 60_000) / 1_000)} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  // A zero remainder is left out, so the histogram's labels ("up to 5 min") fit under their bars.
+  if (minutes < 60) {
+    const seconds = Math.floor((ms % 60_000) / 1_000);
+    return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
+  }
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
 }
 
 /** A percentage with two decimals, or a dash. */

@@ -9,8 +9,10 @@ import type { Precedence } from '../../../src/core/types.ts';
 import { type ReliabilityReport, type ReportTraffic, reliabilityReportPageUrl } from '../api.ts';
 import { t } from '../strings.ts';
 import { type PeriodChoice, periodOf, useReliability } from '../useReliability.ts';
+import { Icon } from './Icon.tsx';
 import { ModalDialog } from './ModalDialog.tsx';
 import { BarChart, formatDuration, formatPercent } from './ReliabilityCharts.tsx';
+import './ReliabilityStyles.css';
 
 const PRECEDENCES: readonly Precedence[] = ['FLASH', 'IMMEDIATE', 'PRIORITY', 'ROUTINE'];
 const CHOICES: readonly PeriodChoice[] = ['this-month', 'last-month', 'custom'];
@@ -31,12 +33,12 @@ export interface ReliabilityDialogProps {
   onClose(): void;
 }
 
-function TrafficRow({ label, traffic }: { label: string; traffic: ReportTraffic }) {
+function TrafficRow({ id, label, traffic }: { id: string; label: string; traffic: ReportTraffic }) {
   const { delivery, acknowledgement, overdue, drills } = traffic;
   return (
-    <tr>
+    <tr data-testid="report-traffic" data-direction={id}>
       <th scope="row">{label}</th>
-      <td>{traffic.messages}</td>
+      <td data-testid="report-messages">{traffic.messages}</td>
       <td>{delivery.delivered}</td>
       <td>{formatDuration(delivery.latencyMs.p50)}</td>
       <td>{formatDuration(delivery.latencyMs.p90)}</td>
@@ -45,6 +47,35 @@ function TrafficRow({ label, traffic }: { label: string; traffic: ReportTraffic 
       <td>{t('reliability.drillsValue', { answered: drills.answered, sent: drills.sent })}</td>
     </tr>
   );
+}
+
+/**
+ * What the report still waits for, in the reader's language (CON4); the node's English sentence
+ * for a kind this console does not know.
+ */
+function missingInWords(
+  missing: { kind: string; message: string },
+  nodeName: (id: string) => string,
+): string {
+  // The node sends more fields than the console's type names; read them as unknown.
+  const fields: Record<string, unknown> = { ...missing };
+  const { node, origin, neededSeq, recordedSeq } = fields;
+  if (missing.kind === 'later-event' && typeof origin === 'string')
+    return t('reliability.missingLater', { node: nodeName(origin) });
+  if (
+    missing.kind === 'holdings' &&
+    typeof node === 'string' &&
+    typeof origin === 'string' &&
+    typeof neededSeq === 'number' &&
+    typeof recordedSeq === 'number'
+  )
+    return t('reliability.missingHoldings', {
+      node: nodeName(node),
+      origin: nodeName(origin),
+      needed: neededSeq,
+      recorded: recordedSeq,
+    });
+  return missing.message;
 }
 
 function ReportBody({ report, nodeName }: { report: ReliabilityReport; nodeName(id: string): string }) {
@@ -70,20 +101,26 @@ function ReportBody({ report, nodeName }: { report: ReliabilityReport; nodeName(
   });
   return (
     <div className="reliability__report">
-      <p>{t('reliability.range', { from: figures.period.from, to: figures.period.to })}</p>
+      <p className="reliability__range">
+        {t('reliability.range', { from: figures.period.from, to: figures.period.to })}
+      </p>
       {completeness.isComplete ? (
-        <p data-testid="report-complete">{t('reliability.complete')}</p>
+        <p className="reliability__complete" data-testid="report-complete">
+          <Icon name="check-circle" /> {t('reliability.complete')}
+        </p>
       ) : (
-        <div className="banner banner--warning" data-testid="report-provisional">
-          <p>{t('reliability.provisional')}</p>
+        <div className="reliability__provisional" data-testid="report-provisional">
+          <p>
+            <Icon name="warning" /> {t('reliability.provisional')}
+          </p>
           <ul>
             {completeness.missing.map((missing) => (
-              <li key={missing.message}>{missing.message}</li>
+              <li key={missing.message}>{missingInWords(missing, nodeName)}</li>
             ))}
           </ul>
         </div>
       )}
-      <p>
+      <p className="reliability__digest-line">
         {t('reliability.digest')}{' '}
         <code className="reliability__digest" data-testid="report-digest">
           {report.digest}
@@ -91,7 +128,7 @@ function ReportBody({ report, nodeName }: { report: ReliabilityReport; nodeName(
       </p>
 
       <h3>{t('reliability.uptime')}</h3>
-      <table className="drills__table">
+      <table className="reliability__table">
         <thead>
           <tr>
             <th scope="col">{t('reliability.view')}</th>
@@ -140,7 +177,7 @@ function ReportBody({ report, nodeName }: { report: ReliabilityReport; nodeName(
       />
 
       <h3>{t('reliability.traffic')}</h3>
-      <table className="drills__table">
+      <table className="reliability__table">
         <thead>
           <tr>
             <th scope="col">{t('reliability.direction')}</th>
@@ -157,11 +194,12 @@ function ReportBody({ report, nodeName }: { report: ReliabilityReport; nodeName(
           {figures.directions.map((direction) => (
             <TrafficRow
               key={`${direction.from}-${direction.to}`}
+              id={`${direction.from}-${direction.to}`}
               label={`${nodeName(direction.from)} → ${nodeName(direction.to)}`}
               traffic={direction}
             />
           ))}
-          <TrafficRow label={t('reliability.both')} traffic={overall} />
+          <TrafficRow id="both" label={t('reliability.both')} traffic={overall} />
         </tbody>
       </table>
       <BarChart
@@ -174,7 +212,7 @@ function ReportBody({ report, nodeName }: { report: ReliabilityReport; nodeName(
       />
 
       <h3>{t('reliability.byPrecedence')}</h3>
-      <table className="drills__table">
+      <table className="reliability__table">
         <thead>
           <tr>
             <th scope="col">{t('reliability.precedence')}</th>
@@ -252,7 +290,7 @@ export function ReliabilityDialog({
         <>
           <div className="reliability__controls">
             {peers.length > 1 && (
-              <label>
+              <label className="reliability__peer">
                 {t('reliability.peer')}{' '}
                 <select value={peer} onChange={(event) => setChosenPeer(event.target.value)}>
                   {peers.map((id) => (
@@ -263,10 +301,10 @@ export function ReliabilityDialog({
                 </select>
               </label>
             )}
-            <fieldset>
+            <fieldset className="reliability__period">
               <legend>{t('reliability.period')}</legend>
               {CHOICES.map((option) => (
-                <label key={option}>
+                <label key={option} className="reliability__choice">
                   <input
                     type="radio"
                     name="reliability-period"
@@ -279,7 +317,7 @@ export function ReliabilityDialog({
                 </label>
               ))}
               {choice === 'custom' && (
-                <>
+                <span className="reliability__days">
                   <label>
                     {t('reliability.firstDay')}{' '}
                     <input
@@ -292,12 +330,12 @@ export function ReliabilityDialog({
                     {t('reliability.lastDay')}{' '}
                     <input type="date" value={lastDay} onChange={(event) => setLastDay(event.target.value)} />
                   </label>
-                </>
+                </span>
               )}
             </fieldset>
             <button
               type="button"
-              className="button"
+              className="button button--secondary reliability__print"
               data-testid="report-print"
               disabled={period === null}
               onClick={() => {
