@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import pino from 'pino';
+import { freePort } from '../../test/support/cluster.ts';
 import { systemClock } from '../core/clock.ts';
 import { Ledger } from '../record/ledger.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
@@ -58,18 +58,6 @@ async function addNotes(dataDir: string, count: number): Promise<void> {
   } finally {
     await store.close();
   }
-}
-
-/** A TCP port free on loopback now (for a restored node's listeners). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 describe('backup and restore', () => {

@@ -10,7 +10,7 @@
  * same: `spawnSync(…, { env: cluster.envFor(nodeId) })`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,18 +23,31 @@ import { startTcpProxy, type TcpProxy } from './tcpProxy.ts';
 export const BIN = fileURLToPath(new URL('../../bin/liaison.js', import.meta.url));
 export const PASSWORD = 'liaison-test';
 
-/** A free TCP port on loopback (for a port that must be known before the process starts). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports for nodes are drawn below Linux's ephemeral range (32768–60999 by default): a port
+ * picked with listen(0) comes from that range, and once released it can be taken by any
+ * outgoing connection (a PostgreSQL client, an HTTP request) before the node binds it.
+ */
+const NODE_PORT_RANGE = { from: 20_000, to: 32_000 };
+
+/** Whether `port` can be bound on loopback now. */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** A free TCP port on loopback (for a port that must be known before the process starts). */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port =
+      NODE_PORT_RANGE.from + Math.floor(Math.random() * (NODE_PORT_RANGE.to - NODE_PORT_RANGE.from));
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`no free port between ${NODE_PORT_RANGE.from} and ${NODE_PORT_RANGE.to} after 100 tries`);
 }
 
 export interface TestNode {
@@ -119,10 +132,27 @@ function withStoreEnv<T>(env: NodeJS.ProcessEnv, work: () => Promise<T>): Promis
   return turn;
 }
 
-async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** The last lines of a node's log, to say why it did not start. */
+function logTail(logFile: string, lines = 12): string {
+  try {
+    return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+async function waitHealthy(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  logFile: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`node at ${url} exited with code ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(
+        `node at ${url} exited with code ${child.exitCode}; its log ends:\n${logTail(logFile)}`,
+      );
     try {
       const response = await fetch(`${url}/healthz`);
       if (response.ok) return;
@@ -131,7 +161,9 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number):
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`node at ${url} did not become healthy in ${timeoutMs} ms`);
+  throw new Error(
+    `node at ${url} did not become healthy in ${timeoutMs} ms; its log ends:\n${logTail(logFile)}`,
+  );
 }
 
 /** Creates, pairs and starts nodes (default alpha and bravo), each its own process. */
@@ -202,7 +234,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
           env: envFor(nodeId),
         });
         node.process = child;
-        await waitHealthy(node.url, child, 30_000);
+        await waitHealthy(node.url, child, 30_000, join(dir, 'node.log'));
       },
       async stop(signal = 'SIGTERM') {
         const child = node.process;
