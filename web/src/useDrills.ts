@@ -4,7 +4,8 @@
  * open, since a drill turns "missed" with time alone.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, type DrillResult, fetchDrills, runDrill } from './api.ts';
+import { type DrillResult, fetchDrills, runDrill } from './api.ts';
+import { useLatestRead } from './useLatestRead.ts';
 
 /** How often an open panel re-reads the results. */
 const REFRESH_MS = 15_000;
@@ -22,32 +23,8 @@ export interface DrillsData {
 
 /** Loads the drills while `isOpen`; `onUnauthorized` runs when the session has ended. */
 export function useDrills(isOpen: boolean, drillEvents: number, onUnauthorized: () => void): DrillsData {
-  const [drills, setDrills] = useState<DrillResult[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: drills, error, refresh, fail } = useLatestRead(fetchDrills, onUnauthorized);
   const [runningOn, setRunningOn] = useState<string | null>(null);
-  const onUnauthorizedRef = useRef(onUnauthorized);
-  useEffect(() => {
-    onUnauthorizedRef.current = onUnauthorized;
-  }, [onUnauthorized]);
-  const latestRequest = useRef(0);
-
-  const fail = useCallback((caught: unknown) => {
-    if (caught instanceof ApiError && caught.status === 401) onUnauthorizedRef.current();
-    else setError(caught instanceof Error ? caught.message : String(caught));
-  }, []);
-
-  const refresh = useCallback(() => {
-    const requestNumber = ++latestRequest.current;
-    fetchDrills()
-      .then((next) => {
-        if (requestNumber !== latestRequest.current) return;
-        setDrills(next);
-        setError(null);
-      })
-      .catch((caught: unknown) => {
-        if (requestNumber === latestRequest.current) fail(caught);
-      });
-  }, [fail]);
 
   // Read on opening and whenever the count of drill events on the stream changes.
   const readForEvents = useRef<number | null>(null);

@@ -4,7 +4,7 @@
  * and handing it over re-read it at once. This node's users are read when the handover dialog
  * needs them.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Role } from '../../src/core/types.ts';
 import {
   ApiError,
@@ -15,6 +15,7 @@ import {
   type NodeUser,
   takeDesk,
 } from './api.ts';
+import { useLatestRead } from './useLatestRead.ts';
 
 /** How often the roster is read again without an event. */
 const REFRESH_MS = 30_000;
@@ -39,33 +40,9 @@ export interface DutyData {
 
 /** Follows the roster; `onUnauthorized` runs when the session has ended. */
 export function useDuty(dutyEvents: number, onUnauthorized: () => void): DutyData {
-  const [roster, setRoster] = useState<DutyRoster | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: roster, error, refresh, fail, clearError } = useLatestRead(fetchDuty, onUnauthorized);
   const [isBusy, setIsBusy] = useState(false);
   const [users, setUsers] = useState<NodeUser[] | null>(null);
-  const onUnauthorizedRef = useRef(onUnauthorized);
-  useEffect(() => {
-    onUnauthorizedRef.current = onUnauthorized;
-  }, [onUnauthorized]);
-  const latestRequest = useRef(0);
-
-  const fail = useCallback((caught: unknown) => {
-    if (caught instanceof ApiError && caught.status === 401) onUnauthorizedRef.current();
-    else setError(caught instanceof Error ? caught.message : String(caught));
-  }, []);
-
-  const refresh = useCallback(() => {
-    const requestNumber = ++latestRequest.current;
-    fetchDuty()
-      .then((next) => {
-        if (requestNumber !== latestRequest.current) return;
-        setRoster(next);
-        setError(null);
-      })
-      .catch((caught: unknown) => {
-        if (requestNumber === latestRequest.current) fail(caught);
-      });
-  }, [fail]);
 
   // `dutyEvents` is a dependency on purpose: each new roster event on the stream re-reads.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the count is the trigger, not an input.
@@ -89,16 +66,16 @@ export function useDuty(dutyEvents: number, onUnauthorized: () => void): DutyDat
       setIsBusy(true);
       try {
         await work();
-        setError(null);
+        clearError();
         refresh();
       } catch (caught) {
-        if (caught instanceof ApiError && caught.status === 401) onUnauthorizedRef.current();
+        if (caught instanceof ApiError && caught.status === 401) fail(caught);
         throw caught;
       } finally {
         setIsBusy(false);
       }
     },
-    [refresh],
+    [refresh, fail, clearError],
   );
 
   const take = useCallback(() => change(takeDesk), [change]);

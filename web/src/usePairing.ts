@@ -2,8 +2,9 @@
  * The pairings' safety codes (FED1), read once at the start, again when the Pairing panel
  * opens, and when a peer this console has no pairing for appears on the stream.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, fetchPairing, type Pairing, type Peer } from './api.ts';
+import { useEffect, useRef } from 'react';
+import { fetchPairing, type Pairing, type Peer } from './api.ts';
+import { useLatestRead } from './useLatestRead.ts';
 
 /** What the screen gets from `usePairing`. */
 export interface PairingData {
@@ -16,29 +17,7 @@ export interface PairingData {
 
 /** Loads the pairings; `onUnauthorized` runs when the session has ended. */
 export function usePairing(peers: readonly Peer[], onUnauthorized: () => void): PairingData {
-  const [pairings, setPairings] = useState<Pairing[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const onUnauthorizedRef = useRef(onUnauthorized);
-  useEffect(() => {
-    onUnauthorizedRef.current = onUnauthorized;
-  }, [onUnauthorized]);
-  const latestRequest = useRef(0);
-
-  const refresh = useCallback(() => {
-    const requestNumber = ++latestRequest.current;
-    fetchPairing()
-      .then((next) => {
-        if (requestNumber !== latestRequest.current) return;
-        setPairings(next);
-        setError(null);
-      })
-      .catch((caught: unknown) => {
-        if (caught instanceof ApiError && caught.status === 401) onUnauthorizedRef.current();
-        else if (requestNumber === latestRequest.current) {
-          setError(caught instanceof Error ? caught.message : String(caught));
-        }
-      });
-  }, []);
+  const { data: pairings, error, refresh } = useLatestRead(fetchPairing, onUnauthorized);
 
   // Read at the start, and again whenever a peer without a known pairing shows up.
   const unpairedPeers = peers
