@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { append } from './append.ts';
+import { callSetup } from './callSetup.ts';
 import { catchup } from './catchup.ts';
 import { flashAlarm } from './flashAlarm.ts';
 import { latency, latencyPostgres } from './latency.ts';
@@ -40,6 +41,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   verify,
   catchup,
   flashAlarm,
+  callSetup,
 ];
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 

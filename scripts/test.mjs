@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: type-checks, installs the Debian packages the browser tests need when missing,
 // builds the console, then runs every test file with node's test runner (through tsx).
-// `--unit` runs only the unit tests under src/; extra arguments are test files to run instead.
+// `--unit` runs only the unit tests (src/ and the console's web/src/); extra arguments are test
+// files to run instead.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,11 +43,15 @@ function hasPackage(name) {
   return result.status === 0 && result.stdout.includes('Status: install ok installed');
 }
 
-/** Debian packages the browser tests need: Chromium, and CJK fonts so Chinese and Japanese show in screenshots. */
+/**
+ * Debian packages the browser tests need: Chromium, CJK fonts so Chinese and Japanese show in
+ * screenshots, and coturn, the TURN relay the relayed-call test runs on loopback (CALL3).
+ */
 function ensureDebianPackages() {
   const missing = [];
   if (!hasCommand('chromium')) missing.push('chromium');
   if (!hasPackage('fonts-noto-cjk')) missing.push('fonts-noto-cjk');
+  if (!hasCommand('turnserver')) missing.push('coturn');
   if (missing.length === 0) return;
   process.stdout.write(`installing Debian packages: ${missing.join(' ')}\n`);
   try {
@@ -61,8 +66,8 @@ function ensureDebianPackages() {
   }
 }
 
-const files =
-  named.length > 0 ? named : unitOnly ? findTests('src') : [...findTests('src'), ...findTests('test')];
+const unitFiles = [...findTests('src'), ...findTests('web/src')];
+const files = named.length > 0 ? named : unitOnly ? unitFiles : [...unitFiles, ...findTests('test')];
 if (named.length === 0) run('npm', ['run', '--silent', 'typecheck'], 'type-check');
 if (!unitOnly && files.some((f) => f.startsWith('test/e2e'))) {
   ensureDebianPackages();

@@ -22,7 +22,7 @@ import { isoTime } from '../core/clock.ts';
 import type { LinkState } from '../core/types.ts';
 import type { NodeRecord } from '../store/types.ts';
 import { countLacking, Link, type LinkContext } from './link.ts';
-import { MAX_FRAME_BYTES, type ReceiptBody, type WireHeads } from './protocol.ts';
+import { type CallFrame, MAX_FRAME_BYTES, type ReceiptBody, type WireHeads } from './protocol.ts';
 
 export const BACKOFF_MIN_MS = 200;
 export const BACKOFF_MAX_MS = 5_000;
@@ -212,6 +212,22 @@ export class Federation {
     return [...this.slots.keys()].sort().map((peerId) => this.statusOf(peerId));
   }
 
+  /**
+   * Sends a call signalling frame to a peer (CALL1); false when no link to it is open, so the
+   * caller can say the peer is unreachable instead of waiting.
+   */
+  sendCallFrame(peerId: string, frame: CallFrame): boolean {
+    const link = this.slots.get(peerId)?.link;
+    if (!link?.isOpen) return false;
+    link.sendCallFrame(frame);
+    return true;
+  }
+
+  /** Whether a link with the peer is open now. */
+  isLinked(peerId: string): boolean {
+    return this.slots.get(peerId)?.link?.isOpen === true;
+  }
+
   /** Drops the link to a peer (tests and admins); it is dialed again after the backoff. */
   disconnect(peerId: string): void {
     this.slots.get(peerId)?.link?.terminate();
@@ -366,6 +382,7 @@ export class Federation {
     slot.link = null;
     slot.peerHeads = link.knownPeerHeads();
     this.options.logger.warn({ peer: peerId, reason }, 'link closed');
+    this.options.calls?.linkClosed(peerId);
     this.evaluateStates();
     this.scheduleDial(peerId);
   }

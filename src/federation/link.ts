@@ -18,6 +18,7 @@ import type { Ledger, Logger } from '../record/ledger.ts';
 import type { DeliveryRow, Store, StoredEvent } from '../store/types.ts';
 import {
   type BlobFrame,
+  type CallFrame,
   CLOSE_CODES,
   type CloseReason,
   type Frame,
@@ -82,6 +83,11 @@ export interface LinkContext {
    * with its proof (LOG5); defaults to `peerKey`.
    */
   peerProofKey?(nodeId: string, rotations: unknown[]): string | undefined;
+  /** Call signalling (CALL1, src/calls/): given the peer's call frames, told of closed links. */
+  calls?: {
+    frame(peer: string, frame: CallFrame): void;
+    linkClosed(peer: string): void;
+  };
   /** The blob exchange (FED11, src/federation/blobs.ts): told of open links, given blob frames. */
   blobs?: {
     opened(link: Link): void;
@@ -207,6 +213,11 @@ export class Link {
   terminate(): void {
     this.socket.terminate();
     this.onClose('terminated');
+  }
+
+  /** Sends a frame of call signalling (CALL1). */
+  sendCallFrame(frame: CallFrame): void {
+    if (this.phase === 'open') this.send(frame);
   }
 
   /** Sends a frame of the blob exchange (FED11). */
@@ -396,6 +407,16 @@ export class Link {
       case 'blob.chunk':
       case 'blob.missing':
         this.context.blobs?.frame(this, frame);
+        return;
+      case 'call.invite':
+      case 'call.ringing':
+      case 'call.accept':
+      case 'call.end':
+      case 'rtc.signal':
+      case 'talk.join':
+      case 'talk.leave':
+      case 'talk.roster':
+        if (this.peerId) this.context.calls?.frame(this.peerId, frame);
         return;
       default:
         return;

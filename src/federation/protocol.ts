@@ -8,6 +8,12 @@
  * Blobs travel apart from events (FED11): `blob.get {hash, offset, length}` is answered by
  * `blob.chunk {hash, offset, total, data}` (data in base64) or `blob.missing {hash}`.
  *
+ * Call signalling (CALL1) is ephemeral and never stored: `call.invite`, `call.ringing`,
+ * `call.accept`, `call.end` drive a call between two nodes' desks; `rtc.signal` carries one
+ * WebRTC offer, answer or ICE candidate from a console at one node to a console at the other.
+ * Video talks (CALL5) reuse `rtc.signal` (its session is the talk) between every pair of
+ * participants, and announce who is in a talk with `talk.join`, `talk.leave` and `talk.roster`.
+ *
  * Close codes (fatal, not retried until the next dial):
  *   4000 incompatible-protocol · 4001 unknown-node · 4002 bad-proof · 4003 protocol-error
  *   4004 duplicate-connection · 4005 flooding · 4006 heartbeat-timeout · 4007 bad-certificate
@@ -118,6 +124,71 @@ export const blobChunkFrame = z
   })
   .strict();
 export const blobMissingFrame = z.object({ t: z.literal('blob.missing'), hash: blobName }).strict();
+/** A session (call or talk) id and a console's id: random base64url, never a secret. */
+const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+const author = z.string().regex(/^[a-z0-9._-]{1,64}@[a-z0-9-]{1,32}$/);
+/** Largest WebRTC signal payload (an SDP offer with many candidates stays well under it). */
+export const MAX_SIGNAL_BYTES = 32 * 1024;
+export const CALL_MEDIA = ['voice', 'video'] as const;
+/** Why a call ended (CALL2). */
+export const CALL_END_REASONS = [
+  'hangup',
+  'cancelled',
+  'declined',
+  'busy',
+  'glare',
+  'missed',
+  'link-lost',
+  'media-failed',
+  'unreachable',
+] as const;
+export const callInviteFrame = z
+  .object({
+    t: z.literal('call.invite'),
+    call: sessionId,
+    line: z.string().max(64),
+    media: z.enum(CALL_MEDIA),
+    from: author,
+    client: clientId,
+  })
+  .strict();
+export const callRingingFrame = z.object({ t: z.literal('call.ringing'), call: sessionId }).strict();
+export const callAcceptFrame = z
+  .object({ t: z.literal('call.accept'), call: sessionId, by: author, client: clientId })
+  .strict();
+export const callEndFrame = z
+  .object({ t: z.literal('call.end'), call: sessionId, reason: z.enum(CALL_END_REASONS) })
+  .strict();
+export const rtcSignalFrame = z
+  .object({
+    t: z.literal('rtc.signal'),
+    session: sessionId,
+    from: clientId,
+    to: clientId,
+    kind: z.enum(['offer', 'answer', 'ice']),
+    data: z.string().max(MAX_SIGNAL_BYTES),
+  })
+  .strict();
+/** A UTC instant as nodes write them (`isoTime`): when a console joined a talk, by its node. */
+const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+/** Live participants of a video talk (CALL5) one node announces: a console and its person. */
+const talkParticipant = z.object({ client: clientId, user: author, joinedAt: instant }).strict();
+/** Most consoles one node may announce in one talk. */
+export const MAX_TALK_PARTICIPANTS_PER_NODE = 32;
+export const talkJoinFrame = z
+  .object({ t: z.literal('talk.join'), talk: sessionId, client: clientId, user: author, joinedAt: instant })
+  .strict();
+export const talkLeaveFrame = z
+  .object({ t: z.literal('talk.leave'), talk: sessionId, client: clientId })
+  .strict();
+export const talkRosterFrame = z
+  .object({
+    t: z.literal('talk.roster'),
+    talk: sessionId,
+    participants: z.array(talkParticipant).max(MAX_TALK_PARTICIPANTS_PER_NODE),
+  })
+  .strict();
 export const errorFrame = z.object({ t: z.literal('error'), code: z.string(), message: z.string() }).strict();
 
 export const frameSchema = z.discriminatedUnion('t', [
@@ -132,12 +203,39 @@ export const frameSchema = z.discriminatedUnion('t', [
   blobGetFrame,
   blobChunkFrame,
   blobMissingFrame,
+  callInviteFrame,
+  callRingingFrame,
+  callAcceptFrame,
+  callEndFrame,
+  rtcSignalFrame,
+  talkJoinFrame,
+  talkLeaveFrame,
+  talkRosterFrame,
 ]);
 export type Frame = z.infer<typeof frameSchema>;
 export type ReceiptBody = z.infer<typeof receiptBody>;
 export type WireHeads = z.infer<typeof headsSchema>;
 /** The frames of the blob exchange (FED11). */
 export type BlobFrame = Extract<Frame, { t: 'blob.get' | 'blob.chunk' | 'blob.missing' }>;
+/** The frames of call signalling (CALL1) and video talk presence (CALL5), relayed and never stored. */
+export type CallFrame = Extract<
+  Frame,
+  {
+    t:
+      | 'call.invite'
+      | 'call.ringing'
+      | 'call.accept'
+      | 'call.end'
+      | 'rtc.signal'
+      | 'talk.join'
+      | 'talk.leave'
+      | 'talk.roster';
+  }
+>;
+/** The frames of video talk presence (CALL5). */
+export type TalkFrame = Extract<Frame, { t: 'talk.join' | 'talk.leave' | 'talk.roster' }>;
+export type CallEndReason = (typeof CALL_END_REASONS)[number];
+export type CallMedia = (typeof CALL_MEDIA)[number];
 
 /** Parses a frame from a peer; returns null for anything malformed. */
 export function parseFrame(text: string): Frame | null {

@@ -214,3 +214,44 @@ describe('parseDeadlines [HOT2]', () => {
     });
   }
 });
+
+describe('ICE servers for calls [CALL3]', () => {
+  const turn = { urls: 'turn:turn.example.org:3478?transport=udp', username: 'u', credential: 'p' };
+
+  it('[CALL3] LIAISON_ICE_SERVERS is the JSON list RTCPeerConnection takes; the policy may be relay', () => {
+    const config = loadConfig(folder(), {
+      LIAISON_ICE_SERVERS: JSON.stringify([turn, { urls: ['stun:stun.example.org:3478'] }]),
+      LIAISON_ICE_TRANSPORT_POLICY: 'relay',
+    });
+    assert.deepEqual(config.iceServers, [turn, { urls: ['stun:stun.example.org:3478'] }]);
+    assert.equal(config.iceTransportPolicy, 'relay');
+  });
+
+  it('[CALL3] config.json may hold the list as JSON; none by default', () => {
+    assert.deepEqual(loadConfig(folder({ ...BASE, iceServers: [turn] }), {}).iceServers, [turn]);
+    const plain = loadConfig(folder(), {});
+    assert.equal(plain.iceServers, undefined);
+    assert.equal(plain.iceTransportPolicy, undefined);
+  });
+
+  const bad: [string, Record<string, string>, RegExp][] = [
+    ['not JSON', { LIAISON_ICE_SERVERS: 'turn:127.0.0.1:3478' }, /iceServers: .*expected array/],
+    ['an object, not a list', { LIAISON_ICE_SERVERS: JSON.stringify(turn) }, /iceServers: .*expected array/],
+    [
+      'a URL that is not stun: or turn:',
+      { LIAISON_ICE_SERVERS: '[{"urls": "http://turn.example.org"}]' },
+      /iceServers\.0\.urls: .*a stun:, stuns:, turn: or turns: URL/,
+    ],
+    [
+      'an unknown key (a typo)',
+      { LIAISON_ICE_SERVERS: '[{"urls": "turn:x", "password": "p"}]' },
+      /iceServers\.0.*password/,
+    ],
+    ['an unknown policy', { LIAISON_ICE_TRANSPORT_POLICY: 'none' }, /iceTransportPolicy/],
+  ];
+  for (const [what, env, pattern] of bad) {
+    it(`[CALL3] ${what} → ConfigError naming the key`, () => {
+      assert.throws(() => loadConfig(folder(), env), configError(pattern));
+    });
+  }
+});

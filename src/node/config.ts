@@ -104,6 +104,49 @@ const configSchema = z
      * on hover; default the machine's zone.
      */
     timeZone: z.string().refine(isKnownTimeZone, 'not a known IANA time zone, e.g. Asia/Tokyo').optional(),
+    /**
+     * STUN and TURN servers handed to this node's consoles for calls (CALL3), as
+     * RTCPeerConnection takes them: `[{"urls": "turn:turn.example.org:3478", "username": "u",
+     * "credential": "p"}]`. In the environment (`LIAISON_ICE_SERVERS`) the same JSON as a string.
+     * Default none: calls then connect only where the consoles reach each other directly.
+     */
+    iceServers: z
+      .preprocess(
+        (value) => {
+          if (typeof value !== 'string') return value;
+          try {
+            return JSON.parse(value) as unknown;
+          } catch {
+            return value;
+          }
+        },
+        z
+          .array(
+            z
+              .object({
+                urls: z.union([
+                  z.string().regex(/^(stun|stuns|turn|turns):/, 'a stun:, stuns:, turn: or turns: URL'),
+                  z
+                    .array(
+                      z.string().regex(/^(stun|stuns|turn|turns):/, 'a stun:, stuns:, turn: or turns: URL'),
+                    )
+                    .min(1),
+                ]),
+                username: z.string().max(256).optional(),
+                credential: z.string().max(256).optional(),
+              })
+              .strict(),
+          )
+          .max(10),
+      )
+      .optional(),
+    /** `relay` makes consoles use only TURN relays (CALL3), e.g. where direct paths are barred. */
+    iceTransportPolicy: z.enum(['all', 'relay']).optional(),
+    /** How long a call rings before it is missed (CALL2), e.g. `45s`; default 60s. */
+    ringTimeout: z
+      .string()
+      .refine((text) => /^\d+(\.\d+)?(ms|s|m)$/.test(text.trim()), 'a duration such as 45s or 2m')
+      .optional(),
     /** Size of the chunks blobs are fetched from peers in (FED11), default 256 KiB. */
     blobChunkBytes: z.coerce
       .number()

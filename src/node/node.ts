@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import pino, { type Logger as PinoLogger } from 'pino';
+import { CallRequests } from '../calls/requests.ts';
 import { type Clock, isoTime, offsetClock, systemClock } from '../core/clock.ts';
 import type { Signer } from '../core/sign.ts';
 import { machineTimeZone } from '../core/timeZone.ts';
@@ -17,12 +18,16 @@ import { Hotline } from '../hotline/messages.ts';
 import { Ledger } from '../record/ledger.ts';
 import { registerAdminRoutes } from '../server/adminRoutes.ts';
 import { buildApp } from '../server/app.ts';
+import { registerCallRoutes } from '../server/callRoutes.ts';
 import { registerEscalationRoutes } from '../server/escalationRoutes.ts';
 import { NodeMetrics } from '../server/metrics.ts';
+import { registerRecordingRoutes } from '../server/recordingRoutes.ts';
 import { Sessions } from '../server/sessions.ts';
 import { StreamHub } from '../server/stream.ts';
+import { registerTalkRoutes } from '../server/talkRoutes.ts';
 import type { Store } from '../store/types.ts';
 import { BlobStore, blobsDir } from './blobStore.ts';
+import { callWiring } from './callWiring.ts';
 import {
   ConfigError,
   DEFAULT_DRILL_INTERVAL_MS,
@@ -39,6 +44,7 @@ import { ResilientStdout } from './logDestination.ts';
 import { importCard, parseCard } from './pairing.ts';
 import { acquirePidFile, releasePidFile } from './pidfile.ts';
 import { RESTORED_AT_KEY, RestoreGate } from './restoreGate.ts';
+import { talkWiring } from './talkWiring.ts';
 import { Pairings } from './unpairing.ts';
 
 export interface StartOptions {
@@ -132,7 +138,28 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     ledger.onCommitted((batch) => blobExchange.noteEvents(batch.events.map((s) => s.event)));
     hotline.isBlobHeld = (hash) => blobStore.has(hash);
     hotline.isLineClosed = (line) => pairings.isLineClosed(line);
+    // HOT7: call requests, their deadlines stamped as a message's (HOT2).
+    const callRequests = new CallRequests({
+      ledger,
+      store,
+      clock,
+      deadlines: (line) => escalation.lineSettings.effective(line),
+      isLineClosed: (line) => pairings.isLineClosed(line),
+    });
     ledger.onEquivocation((proof) => metrics.equivocations.inc({ origin: proof.origin }));
+
+    // CALL5: video talks, whose frames share the calls' hooks on the federation link.
+    const talkParts = talkWiring({ selfId: config.nodeId, ledger, store, clock, logger });
+    // CALL1–CALL3: live calls between the desks, relayed over the federation link.
+    const callParts = callWiring({
+      config,
+      ledger,
+      store,
+      clock,
+      logger,
+      isLineClosed: (line) => pairings.isLineClosed(line),
+      talks: talkParts.linkHooks,
+    });
 
     let peers = (await store.listNodes()).filter((n) => !n.isSelf);
     const federationLines = (peer: string) =>
@@ -164,6 +191,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       tls: loadTlsIdentity(dataDir, config.nodeId),
       sharedLines: (peer) => federationLines(peer),
       blobs: blobExchange,
+      calls: callParts.linkHooks,
       peerHeadsArrived: (peer, heads) => restoreGate?.peerHeadsArrived(peer, heads),
     });
 
@@ -192,6 +220,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     writeFileSync(adminTokenPath(dataDir), `${adminToken}\n`, { mode: 0o600 });
     const sessions = new Sessions(store, config.nodeId, clock, adminToken);
     const stream = new StreamHub(store, ledger, hotline, federation, metrics, logger);
+    const calls = callParts.attach({ federation, stream, hotline });
+    const talks = await talkParts.attach({ federation, stream });
     const headsRecorder = new HeadsRecorder({ ledger, store, logger, intervalMs: config.headsIntervalMs });
 
     // LOG9: restored from a backup, the node appends nothing (heads.recorded included) until its
@@ -262,6 +292,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       consoleDir: options.consoleDir === undefined ? CONSOLE_DIR : options.consoleDir,
       startedAt: clock.now(),
       blobs: { blobs: blobStore, maxBlobBytes, isWanted: (hash) => blobExchange.isWanted(hash) },
+      callRequests,
       keys: keyServices({
         dataDir,
         selfId: config.nodeId,
@@ -283,9 +314,26 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       },
     });
     registerEscalationRoutes(app, { ledger, logger, ...escalation });
+    registerCallRoutes(app, { calls, store, ice: callParts.ice, ringTimeoutMs: callParts.ringTimeoutMs });
+    registerTalkRoutes(app, {
+      selfId: config.nodeId,
+      talks,
+      store,
+      ledger,
+      clock,
+      isPairedPeer: (nodeId) => peers.some((p) => p.nodeId === nodeId) && !pairings.isUnpaired(nodeId),
+    });
+    registerRecordingRoutes(app, {
+      calls,
+      policy: callParts.recordingPolicy,
+      ledger,
+      store,
+      blobs: blobStore,
+    });
     linkEvents.start();
     drills.start();
     await escalation.start();
+    await callParts.recordingPolicy.start();
     void blobExchange.start(store);
     await federation.start();
     await app.listen({ host: config.host, port: config.httpPort });
@@ -312,6 +360,9 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
         stopped = true;
         await headsRecorder.stop();
         await escalation.stop();
+        calls.stop();
+        talks.stop();
+        callParts.recordingPolicy.stop();
         // Before the links close, so a shutdown is not recorded as the link going down.
         await linkEvents.stop();
         await drills.stop();

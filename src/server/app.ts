@@ -7,13 +7,16 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { z } from 'zod';
+import type { CallRequests } from '../calls/requests.ts';
 import { type BlobRouteOptions, registerBlobRoutes } from './blobRoutes.ts';
+import { registerCallRequestRoutes } from './callRequestRoutes.ts';
 import { registerDrillRoutes } from './drillRoutes.ts';
 import { registerDutyRoutes } from './dutyRoutes.ts';
 import { installErrorHandling } from './errors.ts';
 import { type KeyServices, registerKeyRoutes } from './keyRoutes.ts';
 import { registerMeRoutes } from './meRoutes.ts';
 import type { NodeMetrics } from './metrics.ts';
+import { isAllowed } from './permissions.ts';
 import { registerPhrasebookRoutes } from './phrasebookRoutes.ts';
 import { registerReportRoutes } from './reportRoutes.ts';
 import { type ApiServices, registerRoutes } from './routes.ts';
@@ -47,10 +50,19 @@ export interface AppOptions extends ApiServices {
   startedAt: number;
   /** The blob store and its upload limit (LOG11); without it the node serves no blob routes. */
   blobs?: BlobRouteOptions;
+  /** Call requests (HOT7); without them the node serves no call request routes. */
+  callRequests?: CallRequests;
 }
 
 const streamQuery = z
-  .object({ since: z.coerce.number().int().min(0).optional(), token: z.string().max(200).optional() })
+  .object({
+    since: z.coerce.number().int().min(0).optional(),
+    token: z.string().max(200).optional(),
+    client: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{8,64}$/)
+      .optional(),
+  })
   .strict();
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -91,7 +103,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       socket.close(4400, 'bad query: since must be a cursor');
       return;
     }
-    void options.stream.attach(socket, parsed.data.since ?? null).then(() => {
+    const identity = {
+      clientId: parsed.data.client ?? null,
+      takesCalls: isAllowed(request.principal.role, 'call.make'),
+      user: request.principal.author,
+    };
+    void options.stream.attach(socket, parsed.data.since ?? null, identity).then(() => {
       for (const peer of options.federation?.status() ?? []) {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'peer', peer }));
       }
@@ -103,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerReportRoutes(app, options);
   registerDutyRoutes(app, options);
   registerTranslationRoutes(app, options);
+  if (options.callRequests) registerCallRequestRoutes(app, options.callRequests);
   registerKeyRoutes(app, options);
   registerPhrasebookRoutes(app);
   registerMeRoutes(app, options);

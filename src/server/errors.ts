@@ -40,6 +40,20 @@ const RECORD_STATUS: Record<string, number> = {
   'unknown-message': 404,
   'own-message': 409,
   'already-acknowledged': 409,
+  // Calls (CALL1, src/calls/calls.ts).
+  'not-a-hotline': 400,
+  'call-in-progress': 409,
+  'unknown-call': 404,
+  'not-ringing': 409,
+  'not-a-party': 403,
+  'peer-unreachable': 409,
+  'not-answered': 409,
+  'recording-forbidden': 409,
+  // Video talks (CALL5, src/calls/talks.ts).
+  'unknown-talk': 404,
+  'talk-cancelled': 409,
+  'not-a-participant': 403,
+  'console-in-use': 409,
 };
 
 /** Turns a ZodError into the SEC3 envelope. */

@@ -17,6 +17,10 @@ export const ACTIONS = [
   'duty.reassign',
   'message.translate',
   'report.read',
+  'call.make',
+  'call.request',
+  'talk.schedule',
+  'talk.join',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -33,6 +37,10 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
     'pairing.manage',
     'duty.reassign',
     'report.read',
+    'call.make',
+    'call.request',
+    'talk.schedule',
+    'talk.join',
   ],
   supervisor: [
     'line.read',
@@ -45,6 +53,10 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
     'duty.reassign',
     'message.translate',
     'report.read',
+    'call.make',
+    'call.request',
+    'talk.schedule',
+    'talk.join',
   ],
   officer: [
     'line.read',
@@ -54,9 +66,12 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
     'blob.read',
     'blob.upload',
     'duty.hold',
+    'call.make',
+    'call.request',
+    'talk.join',
   ],
-  interpreter: ['line.read', 'blob.read', 'message.translate'],
-  observer: ['line.read', 'blob.read', 'report.read'],
+  interpreter: ['line.read', 'blob.read', 'message.translate', 'talk.join'],
+  observer: ['line.read', 'blob.read', 'report.read', 'talk.join'],
 };
 
 /** Whether a role may perform an action. */

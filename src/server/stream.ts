@@ -1,7 +1,9 @@
 /**
  * The console's live stream (CON5): WebSocket `/api/v1/stream`, frames
  * `{type:"hello", cursor}`, `{type:"event", event, cursor}` in arrival order,
- * `{type:"state", message}` when a message's state changes, `{type:"peer", peer}`.
+ * `{type:"state", message}` when a message's state changes, `{type:"peer", peer}`; for calls
+ * (CALL1) `{type:"call", call}` to the consoles of people who may take calls, and
+ * `{type:"signal", …}` to the one console (`?client=ID`) a WebRTC signal is meant for.
  *
  * A client resuming with `?since=CURSOR` first gets everything that arrived after the cursor,
  * then live frames, with no gap and no repeat: live events are buffered while the backlog is
@@ -20,9 +22,15 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** State frames sent at most for this many messages per delivery fact. */
 const MAX_STATES_PER_DELIVERY = 500;
 const BACKLOG_PAGE = 1000;
+/** Console ids remembered with their person (see `attach`). */
+const MAX_CONSOLE_CLAIMS = 10_000;
 
 interface Client {
   socket: WebSocket;
+  /** The console's own id (`?client=`), for call signalling; null when it gave none. */
+  clientId: string | null;
+  /** Whether its person may place and take calls (`call.make`). */
+  takesCalls: boolean;
   lastSent: number;
   ready: boolean;
   pending: StoredEvent[];
@@ -30,6 +38,10 @@ interface Client {
 
 export class StreamHub {
   private readonly clients = new Set<Client>();
+  /** Told of each console (with an id) whose stream closed: video talks (CALL5) let it go. */
+  private readonly closedListeners = new Set<(clientId: string) => void>();
+  /** Console id → the person (`user@node`) whose stream first claimed it. */
+  private readonly consoleOwners = new Map<string, string>();
   /** line|origin|node → highest seq known delivered, to find the messages a delivery changes. */
   private readonly deliveredUpto = new Map<string, number>();
 
@@ -50,14 +62,42 @@ export class StreamHub {
     federation?.onPeerStatus((peer) => this.broadcast({ type: 'peer', peer }));
   }
 
-  /** Serves one console connection, resuming after `since` when given. */
-  async attach(socket: WebSocket, since: number | null): Promise<void> {
-    const client: Client = { socket, lastSent: 0, ready: false, pending: [] };
+  /**
+   * Serves one console connection, resuming after `since` when given. A console id belongs to
+   * the first person whose stream claims it (a page claims its random id as it loads, before any
+   * call or talk shows it to others): another person's stream claiming it is closed with 4409,
+   * so nobody receives the WebRTC signals meant for someone else's console.
+   */
+  async attach(
+    socket: WebSocket,
+    since: number | null,
+    identity: { clientId: string | null; takesCalls: boolean; user?: string } = {
+      clientId: null,
+      takesCalls: false,
+    },
+  ): Promise<void> {
+    if (
+      identity.clientId !== null &&
+      identity.user !== undefined &&
+      !this.claim(identity.clientId, identity.user)
+    ) {
+      socket.close(4409, 'console id in use by another person');
+      return;
+    }
+    const client: Client = {
+      socket,
+      lastSent: 0,
+      ready: false,
+      pending: [],
+      clientId: identity.clientId,
+      takesCalls: identity.takesCalls,
+    };
     this.clients.add(client);
     this.metrics.streamClients.set(this.clients.size);
     socket.on('close', () => {
       this.clients.delete(client);
       this.metrics.streamClients.set(this.clients.size);
+      if (client.clientId !== null) for (const listener of this.closedListeners) listener(client.clientId);
     });
     socket.on('message', () => undefined);
     const head = await this.store.lastArrival();
@@ -78,6 +118,47 @@ export class StreamHub {
   /** Sends a peer status to every client (also used at connect time by the caller). */
   broadcast(frame: { type: 'peer'; peer: PeerStatus } | { type: 'state'; message: MessageView }): void {
     for (const client of this.clients) this.send(client, frame);
+  }
+
+  /** Binds a console id to a person; false when another person holds it. */
+  private claim(clientId: string, user: string): boolean {
+    const owner = this.consoleOwners.get(clientId);
+    if (owner !== undefined) return owner === user;
+    // Bounded: the oldest claims go first (their pages are long gone).
+    if (this.consoleOwners.size >= MAX_CONSOLE_CLAIMS) {
+      const oldest = this.consoleOwners.keys().next().value;
+      if (oldest !== undefined) this.consoleOwners.delete(oldest);
+    }
+    this.consoleOwners.set(clientId, user);
+    return true;
+  }
+
+  /** Sends a frame to the console with this id; false when none is connected. */
+  toClient(clientId: string, frame: object): boolean {
+    let sent = false;
+    for (const client of this.clients) {
+      if (client.clientId !== clientId) continue;
+      this.send(client, frame);
+      sent = true;
+    }
+    return sent;
+  }
+
+  /** Whether a console with this id has its stream open. */
+  hasClient(clientId: string): boolean {
+    for (const client of this.clients) if (client.clientId === clientId) return true;
+    return false;
+  }
+
+  /** Calls `listener` with the id of each console whose stream closes; returns the unsubscribe. */
+  onClientClosed(listener: (clientId: string) => void): () => void {
+    this.closedListeners.add(listener);
+    return () => this.closedListeners.delete(listener);
+  }
+
+  /** Sends a frame to every console of a person who may take calls (CALL1). */
+  toCallTakers(frame: object): void {
+    for (const client of this.clients) if (client.takesCalls) this.send(client, frame);
   }
 
   private onCommitted(batch: CommittedBatch): void {

@@ -229,6 +229,19 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 7,
+    name: 'the rare-types index also covers call records, call requests and talks (CALL2, HOT7, CALL5)',
+    async up(db) {
+      await db.schema.dropIndex('events_rare_types').execute();
+      await db.schema
+        .createIndex('events_rare_types')
+        .on('events')
+        .columns(['type', 'arrival'])
+        .where(sql.ref('type'), 'in', sql`(${sql.join(RARE_TYPES_V7.map((type) => sql.lit(type)))})`)
+        .execute();
+    },
+  },
 ];
 
 /**
@@ -286,3 +299,21 @@ export async function applyMigrations(
   }
   return applied;
 }
+
+/** Since version 7: the types of version 6 plus call records, call requests and talks. */
+export const RARE_TYPES_V7 = [
+  ...RARE_TYPES_V6,
+  'call.started',
+  'call.ringing',
+  'call.answered',
+  'call.ended',
+  'call.recorded',
+  'call.recording',
+  'call.policy',
+  'call.requested',
+  'call.request.answered',
+  'talk.scheduled',
+  'talk.cancelled',
+  'talk.joined',
+  'talk.left',
+] as const;

@@ -13,7 +13,8 @@ import type { Heads, LiaisonEvent, Precedence, Role } from '../core/types.ts';
 
 /**
  * Event types few and far between that features read whole (`Store.eventsOfTypes`): key
- * rotations and pairings (LOG5, FED1), desk changes (HOT5), translations (HOT6). A partial
+ * rotations and pairings (LOG5, FED1), desk changes (HOT5), translations (HOT6), call records,
+ * call requests and video talks (CALL2, HOT7, CALL5). A partial
  * index covers exactly these, so the many ordinary events pay nothing for it.
  */
 export const RARE_EVENT_TYPES = [
@@ -23,6 +24,19 @@ export const RARE_EVENT_TYPES = [
   'duty.taken',
   'duty.handed-over',
   'message.translated',
+  'call.started',
+  'call.ringing',
+  'call.answered',
+  'call.ended',
+  'call.recorded',
+  'call.recording',
+  'call.policy',
+  'call.requested',
+  'call.request.answered',
+  'talk.scheduled',
+  'talk.cancelled',
+  'talk.joined',
+  'talk.left',
 ] as const;
 
 /** One of `RARE_EVENT_TYPES`. */

@@ -25,9 +25,20 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Starts Debian's Chromium, headless. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+/**
+ * For calls (CALL1): WebRTC between pages on loopback, and fake camera and microphone (a test
+ * pattern and a beep) granted without asking.
+ */
+const MEDIA_ARGS = [
+  '--allow-loopback-in-peer-connection',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+
+/** Starts Debian's Chromium, headless (with fake media devices for calls when `media`). */
+export function launchBrowser(options: { media?: boolean } = {}): Promise<Browser> {
+  const args = options.media ? [...CHROMIUM_ARGS, ...MEDIA_ARGS] : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args });
 }
 
 /** A console page in a fresh browser context, in a given time zone (so UTC and local differ). */
@@ -84,12 +95,15 @@ export interface BrowserSuite {
  * Call inside a `describe`: starts the nodes and Chromium before the suite's tests and stops
  * both after them, whatever happened. Its fields throw if read before the suite has started.
  */
-export function browserSuite(options: ClusterOptions = {}): BrowserSuite {
+export function browserSuite(
+  options: ClusterOptions = {},
+  browserOptions: { media?: boolean } = {},
+): BrowserSuite {
   let cluster: Cluster | null = null;
   let browser: Browser | null = null;
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    [cluster, browser] = await Promise.all([startCluster(options), launchBrowser()]);
+    [cluster, browser] = await Promise.all([startCluster(options), launchBrowser(browserOptions)]);
   });
   after(async () => {
     await Promise.allSettled([closeBrowser(browser), cluster?.stop()]);

@@ -191,7 +191,7 @@ async function toApiError(response: Response): Promise<ApiError> {
 }
 
 /** Sends one request and returns the parsed JSON body as `T` (the node's API is the contract). */
-async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = readToken();
   if (token !== null) headers.Authorization = `Bearer ${token}`;
@@ -541,4 +541,74 @@ export function fetchReliabilityReport(peer: string, from: string, to: string): 
 /** The printable page of the same report (opened in a new tab; the session cookie authenticates it). */
 export function reliabilityReportPageUrl(peer: string, from: string, to: string): string {
   return `${API_BASE}/reports/reliability?${reliabilityQuery(peer, from, to)}&format=html`;
+}
+
+/** The level a call is asked at (HOT7). */
+export type CallLevel = 'duty-officer' | 'director' | 'minister';
+/** An answer to a call request (HOT7). */
+export type CallAnswer = 'accept' | 'propose' | 'decline';
+/** Where a call request stands (HOT7); the last four are closed. */
+export type CallRequestState = 'open' | 'proposed' | 'agreed' | 'declined' | 'cancelled' | 'overdue';
+
+/** A call request as `GET /call-requests` lists it (HOT7). */
+export interface CallRequest {
+  request: string;
+  line: string;
+  requester: string;
+  requestedBy: string;
+  requestedAt: string;
+  level: CallLevel;
+  topic: string;
+  urgency: Precedence;
+  proposedAt: string | null;
+  deadline: string;
+  state: CallRequestState;
+  turn: 'requester' | 'peer' | null;
+  /** The time on the table: the requester's, the latest proposal's, or the agreed one. */
+  time: string | null;
+  agreedTime: string | null;
+  answers: {
+    node: string;
+    by: string;
+    at: string;
+    answer: CallAnswer;
+    time: string | null;
+    reason: string | null;
+  }[];
+  closedAt: string | null;
+  closedBy: string | null;
+  /** This node's side. */
+  side: 'requester' | 'peer';
+  /** The nodes whose answer is awaited now. */
+  awaiting: string[];
+  /** The answers this node may give now. */
+  mayAnswer: CallAnswer[];
+}
+
+/** What a desk asks for (HOT7). */
+export interface CallRequestInput {
+  line: string;
+  level: CallLevel;
+  topic: string;
+  urgency: Precedence;
+  proposedAt?: string;
+}
+
+/** Every call request on this node's hotlines, newest first (HOT7). */
+export async function fetchCallRequests(): Promise<CallRequest[]> {
+  return (await request<{ requests: CallRequest[] }>('GET', '/call-requests')).requests;
+}
+
+/** Asks the peer for a call; rejects with 400 naming the fields, 409 `line-closed`. */
+export function postCallRequest(input: CallRequestInput): Promise<unknown> {
+  return request<unknown>('POST', '/call-requests', input);
+}
+
+/** Answers a call request; rejects with 409 `not-your-turn`, `request-closed`, `time-passed`. */
+export function answerCallRequest(
+  id: string,
+  answer: CallAnswer,
+  options: { at?: string; reason?: string } = {},
+): Promise<unknown> {
+  return request<unknown>('POST', `/call-requests/${encodeURIComponent(id)}/answer`, { answer, ...options });
 }

@@ -3,8 +3,10 @@
  * it closes, resuming from the last arrival cursor (`?since=`) so no event is missed.
  *
  * Frames (JSON): `{type: "hello", cursor}` on open, `{type: "event", event, cursor}`,
- * `{type: "state", message}` and `{type: "peer", peer}`. Unknown frame types are ignored so
- * a newer node does not break an older console.
+ * `{type: "state", message}` and `{type: "peer", peer}`; for calls (CALL1) `{type: "call"}` and
+ * `{type: "signal"}`, and for video talks (CALL5) `{type: "talk"}` (a talk's roster), handed on
+ * whole to `onCallFrame`. Unknown frame types are ignored so a
+ * newer node does not break an older console.
  */
 import type { LiaisonEvent } from '../../src/core/types.ts';
 import type { MessageStatus, Peer } from './api.ts';
@@ -14,13 +16,16 @@ export type StreamFrame =
   | { type: 'hello'; cursor: number }
   | { type: 'event'; event: LiaisonEvent; cursor: number }
   | { type: 'state'; message: MessageStatus }
-  | { type: 'peer'; peer: Peer };
+  | { type: 'peer'; peer: Peer }
+  | { type: 'call' | 'signal' | 'talk'; frame: Record<string, unknown> };
 
 /** What the stream reports to the console. */
 export interface StreamHandlers {
   onEvent(event: LiaisonEvent): void;
   onState(status: MessageStatus): void;
   onPeer(peer: Peer): void;
+  /** A call's change or a WebRTC signal for this console (CALL1), as the node sent it. */
+  onCallFrame?(frame: Record<string, unknown>): void;
   /** The stream opened (`resumed` after an earlier loss, when states may have moved on) or was lost. */
   onConnection(connection: 'live' | 'lost', resumed: boolean): void;
 }
@@ -40,6 +45,8 @@ export interface StreamOptions {
   createSocket?: (url: string) => WebSocketMinimal;
   /** The page's origin; defaults to `window.location` (tests pass their own). */
   origin?: PageOrigin;
+  /** This console's id, so the node can send it the call signals meant for it (CALL1). */
+  clientId?: string;
 }
 
 /** The parts of the page's location the stream URL is made from. */
@@ -59,9 +66,17 @@ export const RECONNECT_INITIAL_MS = 500;
 export const RECONNECT_MAX_MS = 5000;
 
 /** The stream URL on the page's own origin, `ws:` or `wss:` to match the page. */
-export function streamUrl(since: number | null, origin: PageOrigin = window.location): string {
+export function streamUrl(
+  since: number | null,
+  origin: PageOrigin = window.location,
+  clientId?: string,
+): string {
   const scheme = origin.protocol === 'https:' ? 'wss:' : 'ws:';
-  const query = since === null ? '' : `?since=${since}`;
+  const params = new URLSearchParams();
+  if (since !== null) params.set('since', String(since));
+  if (clientId !== undefined) params.set('client', clientId);
+  const text = params.toString();
+  const query = text === '' ? '' : `?${text}`;
   return `${scheme}//${origin.host}/api/v1/stream${query}`;
 }
 
@@ -88,6 +103,10 @@ export function parseFrame(data: unknown): StreamFrame | null {
       return 'message' in frame ? { type: 'state', message: frame.message as MessageStatus } : null;
     case 'peer':
       return 'peer' in frame ? { type: 'peer', peer: frame.peer as Peer } : null;
+    case 'call':
+    case 'signal':
+    case 'talk':
+      return { type: frame.type, frame: frame as Record<string, unknown> };
     default:
       return null;
   }
@@ -122,12 +141,17 @@ export function openStream(handlers: StreamHandlers, options: StreamOptions): Li
       case 'peer':
         handlers.onPeer(frame.peer);
         return;
+      case 'call':
+      case 'signal':
+      case 'talk':
+        handlers.onCallFrame?.(frame.frame);
+        return;
     }
   }
 
   function connect(): void {
     retryTimer = null;
-    const current = createSocket(streamUrl(cursor, options.origin));
+    const current = createSocket(streamUrl(cursor, options.origin, options.clientId));
     socket = current;
     current.onmessage = (message) => {
       const frame = parseFrame(message.data);

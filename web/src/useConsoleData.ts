@@ -25,6 +25,7 @@ import {
   postSeen,
   postTemplatedMessage,
 } from './api.ts';
+import { CONSOLE_ID, publishCallFrame, publishStreamOpened } from './calls/callBus.ts';
 import { type ConsoleState, consoleReducer, initialConsoleState } from './consoleState.ts';
 import { MESSAGE_POSTED } from './messages.ts';
 import { SeenMarks, wantsSeenMark } from './seenMarks.ts';
@@ -150,12 +151,14 @@ export function useConsoleData(onUnauthorized: () => void): ConsoleData {
           },
           onState: (status) => dispatch({ type: 'statuses-received', statuses: [status] }),
           onPeer: (peer) => dispatch({ type: 'peer-received', peer }),
+          onCallFrame: publishCallFrame,
           onConnection: (connection, resumed) => {
             dispatch({ type: 'connection-changed', connection });
             if (resumed) void refreshAfterGap();
+            if (connection === 'live') publishStreamOpened();
           },
         },
-        { since: cursor },
+        { since: cursor, clientId: CONSOLE_ID },
       );
       closeStream = () => stream.close();
     }

@@ -4,18 +4,10 @@
  * and handing it over re-read it at once. This node's users are read when the handover dialog
  * needs them.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { Role } from '../../src/core/types.ts';
-import {
-  ApiError,
-  type DutyRoster,
-  fetchDuty,
-  fetchUsers,
-  handOverDesk,
-  type NodeUser,
-  takeDesk,
-} from './api.ts';
-import { useLatestRead } from './useLatestRead.ts';
+import { type DutyRoster, fetchDuty, fetchUsers, handOverDesk, type NodeUser, takeDesk } from './api.ts';
+import { useFollowedRead } from './useLatestRead.ts';
 
 /** How often the roster is read again without an event. */
 const REFRESH_MS = 30_000;
@@ -40,43 +32,20 @@ export interface DutyData {
 
 /** Follows the roster; `onUnauthorized` runs when the session has ended. */
 export function useDuty(dutyEvents: number, onUnauthorized: () => void): DutyData {
-  const { data: roster, error, refresh, fail, clearError } = useLatestRead(fetchDuty, onUnauthorized);
-  const [isBusy, setIsBusy] = useState(false);
+  const {
+    data: roster,
+    error,
+    fail,
+    isBusy,
+    change,
+  } = useFollowedRead(fetchDuty, dutyEvents, onUnauthorized, REFRESH_MS);
   const [users, setUsers] = useState<NodeUser[] | null>(null);
-
-  // `dutyEvents` is a dependency on purpose: each new roster event on the stream re-reads.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the count is the trigger, not an input.
-  useEffect(() => {
-    refresh();
-  }, [dutyEvents, refresh]);
-
-  useEffect(() => {
-    const timer = setInterval(refresh, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [refresh]);
 
   const loadUsers = useCallback(() => {
     fetchUsers()
       .then((all) => setUsers(all.filter((user) => user.mayHoldDesk)))
       .catch(fail);
   }, [fail]);
-
-  const change = useCallback(
-    async (work: () => Promise<unknown>) => {
-      setIsBusy(true);
-      try {
-        await work();
-        clearError();
-        refresh();
-      } catch (caught) {
-        if (caught instanceof ApiError && caught.status === 401) fail(caught);
-        throw caught;
-      } finally {
-        setIsBusy(false);
-      }
-    },
-    [refresh, fail, clearError],
-  );
 
   const take = useCallback(() => change(takeDesk), [change]);
   const handOver = useCallback((to: string, note: string) => change(() => handOverDesk(to, note)), [change]);

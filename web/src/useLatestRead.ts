@@ -55,3 +55,59 @@ export function useLatestRead<T>(read: () => Promise<T>, onUnauthorized: () => v
 
   return { data, error, refresh, fail, clearError };
 }
+
+/** What `useFollowedRead` gives: the read, and changes made through the node that re-read it. */
+export interface FollowedRead<T> extends LatestRead<T> {
+  /** A change is on its way to the node. */
+  isBusy: boolean;
+  /**
+   * Runs a change, then reads again; a 401 ends the session; the failure is rethrown for the
+   * caller to show where the person acted.
+   */
+  change(work: () => Promise<unknown>): Promise<void>;
+}
+
+/**
+ * A resource followed live (the duty roster, call requests, talks): read at once, again each
+ * time `trigger` changes (a count of its events on the stream) and every `periodMs` in case a
+ * frame was missed.
+ */
+export function useFollowedRead<T>(
+  read: () => Promise<T>,
+  trigger: number,
+  onUnauthorized: () => void,
+  periodMs: number,
+): FollowedRead<T> {
+  const latest = useLatestRead(read, onUnauthorized);
+  const { refresh, fail, clearError } = latest;
+  const [isBusy, setIsBusy] = useState(false);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the count is the trigger, not an input.
+  useEffect(() => {
+    refresh();
+  }, [trigger, refresh]);
+
+  useEffect(() => {
+    const timer = setInterval(refresh, periodMs);
+    return () => clearInterval(timer);
+  }, [refresh, periodMs]);
+
+  const change = useCallback(
+    async (work: () => Promise<unknown>) => {
+      setIsBusy(true);
+      try {
+        await work();
+        clearError();
+        refresh();
+      } catch (caught) {
+        if (caught instanceof ApiError && caught.status === 401) fail(caught);
+        throw caught;
+      } finally {
+        setIsBusy(false);
+      }
+    },
+    [refresh, fail, clearError],
+  );
+
+  return { ...latest, isBusy, change };
+}

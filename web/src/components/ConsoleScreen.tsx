@@ -8,12 +8,15 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Language } from '../../../src/core/phrasebook/types.ts';
 import { alarmNames, mayResolve } from '../alarms.ts';
 import { type Me, patchMyLanguage, postTranslation } from '../api.ts';
+import { mayCall, useCalls } from '../calls/useCalls.ts';
+import { mayScheduleTalks, TALK_EVENT_TYPES, useTalks } from '../calls/useTalks.ts';
 import { escalatedMessages, openEscalations } from '../escalations.ts';
 import { mayAcknowledge, maySend, unacknowledgedFlashes } from '../messageState.ts';
 import { type Acknowledgement, acknowledgementsByMessage } from '../messages.ts';
 import { t } from '../strings.ts';
 import { setPeerTimeZones } from '../time.ts';
 import { useAlarms } from '../useAlarms.ts';
+import { CALL_REQUEST_EVENT_TYPES, mayRequestCalls } from '../useCallRequests.ts';
 import { useConsoleData } from '../useConsoleData.ts';
 import { useDrills } from '../useDrills.ts';
 import { DUTY_EVENT_TYPES, mayHoldDesk, mayReassignDesk, mayTranslate, useDuty } from '../useDuty.ts';
@@ -21,6 +24,9 @@ import { useNow } from '../useNow.ts';
 import { usePairing } from '../usePairing.ts';
 import { mayReadReports } from '../useReliability.ts';
 import { AlarmBanners } from './AlarmBanners.tsx';
+import { CallLogDialog } from './CallLogDialog.tsx';
+import { CallButtons, CallWindow, IncomingCalls, isLineBusy } from './CallPanel.tsx';
+import { CallRequests } from './CallRequests.tsx';
 import { Compose } from './Compose.tsx';
 import { ConnectionNotice } from './ConnectionNotice.tsx';
 import { DrillsDialog } from './DrillsDialog.tsx';
@@ -34,6 +40,8 @@ import { LinkBanners } from './LinkBanners.tsx';
 import { MessageList } from './MessageList.tsx';
 import { PairingDialog } from './PairingDialog.tsx';
 import { ReliabilityDialog } from './ReliabilityDialog.tsx';
+import { TalkRoom } from './TalkRoom.tsx';
+import { TalksDialog } from './TalksDialog.tsx';
 import {
   TranslationsContext,
   type TranslationsContextValue,
@@ -143,6 +151,16 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
     [state.eventsByLine],
   );
   const duty = useDuty(dutyEvents, onSessionEnded);
+  // HOT7: call requests are re-read whenever a request or an answer arrives, on any line.
+  const callRequestEvents = useMemo(
+    () =>
+      Object.values(state.eventsByLine).reduce(
+        (count, events) =>
+          count + events.filter((event) => CALL_REQUEST_EVENT_TYPES.includes(event.type)).length,
+        0,
+      ),
+    [state.eventsByLine],
+  );
   const [isHandoverOpen, setIsHandoverOpen] = useState(false);
   const loadDutyUsers = duty.loadUsers;
   const openHandover = useCallback(() => {
@@ -174,6 +192,39 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
     return alarmNames(nodes, new Map(state.lines.map((line) => [line.id, line.title])));
   }, [me.node, pairing.pairings, state.peers, state.lines]);
 
+  const calls = useCalls();
+  const [isCallLogOpen, setIsCallLogOpen] = useState(false);
+  const closeCallLog = useCallback(() => setIsCallLogOpen(false), []);
+  const callEventCount = selectedLine
+    ? (state.eventsByLine[selectedLine.id] ?? []).filter((event) => event.type.startsWith('call.')).length
+    : 0;
+
+  // CALL5: video talks, re-read whenever a talk event arrives, on any line.
+  const talkEvents = useMemo(
+    () =>
+      Object.values(state.eventsByLine).reduce(
+        (count, events) => count + events.filter((event) => TALK_EVENT_TYPES.includes(event.type)).length,
+        0,
+      ),
+    [state.eventsByLine],
+  );
+  const talks = useTalks(talkEvents, onSessionEnded);
+  const [isTalksOpen, setIsTalksOpen] = useState(false);
+  const refreshTalks = talks.refresh;
+  const openTalks = useCallback(() => {
+    refreshTalks();
+    setIsTalksOpen(true);
+  }, [refreshTalks]);
+  const closeTalks = useCallback(() => setIsTalksOpen(false), []);
+  const joinTalk = talks.join;
+  const joinTalkAndClose = useCallback(
+    (id: string) => {
+      joinTalk(id);
+      setIsTalksOpen(false);
+    },
+    [joinTalk],
+  );
+
   return (
     <div className="console">
       <Header
@@ -188,6 +239,8 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
         isDrillsOpen={isDrillsOpen}
         onOpenDrills={openDrills}
         {...(mayReadReports(me.user.role) ? { onOpenReliability: openReliability, isReliabilityOpen } : {})}
+        onOpenTalks={openTalks}
+        isTalksOpen={isTalksOpen}
         onSignOut={onSignOut}
       />
       <DutyBar
@@ -200,6 +253,15 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
         error={duty.error}
         onTake={takeDesk}
         onOpenHandover={openHandover}
+      />
+      <CallRequests
+        selfId={me.node.nodeId}
+        lines={state.lines}
+        callRequestEvents={callRequestEvents}
+        canRequest={mayRequestCalls(me.user.role)}
+        nowMs={nowMs}
+        nodeName={(nodeId) => names.node(nodeId)}
+        onSessionEnded={onSessionEnded}
       />
       <DutyHandoverDialog
         isOpen={isHandoverOpen}
@@ -231,6 +293,22 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
         onSessionEnded={onSessionEnded}
         onClose={closeReliability}
       />
+      <TalksDialog
+        isOpen={isTalksOpen}
+        talks={talks.talks}
+        error={talks.listError}
+        peers={state.peers.filter((peer) => peer.unpaired !== true)}
+        canSchedule={mayScheduleTalks(me.user.role)}
+        isBusy={talks.isBusy}
+        joinedTalk={talks.talk}
+        nowMs={nowMs}
+        nodeName={(nodeId) => names.node(nodeId)}
+        onSchedule={talks.schedule}
+        onCancel={talks.cancel}
+        onJoin={joinTalkAndClose}
+        onLeave={talks.leave}
+        onClose={closeTalks}
+      />
       <PairingDialog
         isOpen={isPairingOpen}
         pairings={pairing.pairings}
@@ -238,7 +316,22 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
         nowMs={nowMs}
         onClose={closePairing}
       />
+      {selectedLine !== null && (
+        <CallLogDialog
+          isOpen={isCallLogOpen}
+          line={selectedLine.id}
+          version={callEventCount}
+          nowMs={nowMs}
+          onClose={closeCallLog}
+        />
+      )}
       <div className="console__notices">
+        <IncomingCalls
+          calls={calls.calls}
+          canAnswer={mayCall(me.user.role) && calls.shown?.state !== 'answered'}
+          onAnswer={calls.answer}
+          onDecline={calls.hangUp}
+        />
         <FlashAlarm items={flashes} nowMs={nowMs} />
         <EscalationBanner escalations={escalations.open} authorOf={authorOf} />
         <AlarmBanners
@@ -257,7 +350,15 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
         )}
       </div>
       <TranslationsContext.Provider value={translations}>
-        <div className={hasLineList ? 'console__body console__body--with-lines' : 'console__body'}>
+        <div
+          className={[
+            'console__body',
+            hasLineList ? 'console__body--with-lines' : '',
+            calls.shown !== null ? 'console__body--with-call' : '',
+          ]
+            .filter(Boolean)
+            .join(' ')}
+        >
           {hasLineList && (
             <LineList lines={state.lines} selectedLineId={selectedLineId} onSelect={selectLine} />
           )}
@@ -269,9 +370,19 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
             </main>
           ) : (
             <main className="line-pane" aria-labelledby="line-heading">
-              <h1 id="line-heading" className="line-pane__title">
-                {t('messages.heading', { title: selectedLine.title })}
-              </h1>
+              <div className="line-pane__head">
+                <h1 id="line-heading" className="line-pane__title">
+                  {t('messages.heading', { title: selectedLine.title })}
+                </h1>
+                {selectedLine.kind === 'hotline' && (
+                  <CallButtons
+                    canCall={mayCall(me.user.role)}
+                    isBusy={isLineBusy(calls.calls, selectedLine.id)}
+                    onCall={(media) => calls.place(selectedLine.id, media)}
+                    onOpenLog={() => setIsCallLogOpen(true)}
+                  />
+                )}
+              </div>
               <MessageList
                 events={state.eventsByLine[selectedLine.id] ?? []}
                 isLoaded={state.loadedLines[selectedLine.id] === true}
@@ -296,6 +407,35 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
                 }
               />
             </main>
+          )}
+          {calls.shown !== null && (
+            <CallWindow
+              call={calls.shown}
+              localStream={calls.localStream}
+              remoteStream={calls.remoteStream}
+              quality={calls.quality}
+              mediaFlowingAt={calls.mediaFlowingAt}
+              error={calls.error}
+              recording={{
+                isAllowed: calls.recordingAllowed,
+                isHere: calls.isRecordingHere,
+                savedBlob: calls.savedRecording,
+                onToggle: calls.toggleRecording,
+              }}
+              onHangUp={() => calls.shown && calls.hangUp(calls.shown.id)}
+              onDismiss={calls.dismiss}
+            />
+          )}
+          {talks.talk !== null && (
+            <TalkRoom
+              talk={talks.talks?.find((talk) => talk.id === talks.talk) ?? null}
+              self={talks.self}
+              isJoining={talks.isJoining}
+              localStream={talks.localStream}
+              remotes={talks.remotes}
+              error={talks.error}
+              onLeave={talks.leave}
+            />
           )}
         </div>
       </TranslationsContext.Provider>

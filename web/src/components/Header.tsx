@@ -1,6 +1,7 @@
 /**
  * The dark header: this node, the signed-in user, one indicator per peer link, and the button
- * that open the Pairing panel with the safety codes (FED1) and the Drills panel (FED8).
+ * that open the Pairing panel with the safety codes (FED1), the Drills panel (FED8) and the
+ * Video talks panel (CALL5).
  */
 import { isLanguage, LANGUAGES, type Language } from '../../../src/core/phrasebook/types.ts';
 import type { Me, Pairing, Peer } from '../api.ts';
@@ -27,6 +28,9 @@ export interface HeaderProps {
   /** Opens the Reliability panel (HOT8); absent for roles that may not read the report. */
   onOpenReliability?(): void;
   isReliabilityOpen?: boolean;
+  /** Opens the Video talks panel (CALL5). */
+  onOpenTalks?(): void;
+  isTalksOpen?: boolean;
   onSignOut(): void;
 }
 
@@ -44,6 +48,8 @@ export function Header({
   onOpenDrills,
   onOpenReliability,
   isReliabilityOpen = false,
+  onOpenTalks,
+  isTalksOpen = false,
   onSignOut,
 }: HeaderProps) {
   const codeOf = (nodeId: string) =>
@@ -88,6 +94,18 @@ export function Header({
         >
           {t('header.drills')}
         </button>
+        {onOpenTalks && (
+          <button
+            type="button"
+            className="button button--header"
+            data-testid="talks-open"
+            aria-haspopup="dialog"
+            aria-expanded={isTalksOpen}
+            onClick={onOpenTalks}
+          >
+            {t('talks.open')}
+          </button>
+        )}
         {onOpenReliability && (
           <button
             type="button"

@@ -14,7 +14,9 @@ export type IconName =
   | 'warning'
   | 'dot'
   | 'cross'
-  | 'refresh';
+  | 'refresh'
+  | 'phone'
+  | 'video';
 
 const SHAPES: Record<IconName, ReactElement> = {
   hourglass: <path d="M4 2h8M4 14h8M5 2c0 4 6 4 6 6s-6 2-6 6M11 2c0 4-6 4-6 6s6 2 6 6" />,
@@ -39,6 +41,13 @@ const SHAPES: Record<IconName, ReactElement> = {
   ),
   dot: <circle cx="8" cy="8" r="4.5" fill="currentColor" />,
   cross: <path d="M3.5 3.5l9 9M12.5 3.5l-9 9" />,
+  phone: <path d="M4.5 1.8l2 3-1.3 1.6a8 8 0 0 0 4.4 4.4l1.6-1.3 3 2-1 2.4C8 14 2 8 2.1 2.8z" />,
+  video: (
+    <>
+      <rect x="1.5" y="4" width="9" height="8" rx="1" />
+      <path d="M10.5 7l4-2.3v6.6l-4-2.3" />
+    </>
+  ),
   refresh: (
     <>
       <path d="M13 8a5 5 0 1 1-1.5-3.6" />

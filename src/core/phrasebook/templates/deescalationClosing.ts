@@ -152,6 +152,17 @@ const CALLS: Template[] = [
     },
   },
   {
+    // Posted by the caller's node when a call rang out unanswered (CALL2): an item to acknowledge.
+    id: 'call.missed',
+    category: 'call',
+    params: [TIME],
+    text: {
+      en: 'Missed call: we called your desk at {time} and nobody answered. Please call back.',
+      zh: '未接来电：我方于{time}呼叫贵方值班台，无人接听。请回电。',
+      ja: '不在着信：当方は{time}に貴方の当直席を呼び出しましたが、応答がありませんでした。折り返しご連絡ください。',
+    },
+  },
+  {
     id: 'call.topic',
     category: 'call',
     params: [{ name: 'topic', type: 'text' }],
