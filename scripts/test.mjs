@@ -45,13 +45,15 @@ function hasPackage(name) {
 
 /**
  * Debian packages the browser tests need: Chromium, CJK fonts so Chinese and Japanese show in
- * screenshots, and coturn, the TURN relay the relayed-call test runs on loopback (CALL3).
+ * screenshots, coturn, the TURN relay the relayed-call test runs on loopback (CALL3), and
+ * poppler-utils, which reads the dossier's PDF back as fonts, text and page images (ENC5).
  */
 function ensureDebianPackages() {
   const missing = [];
   if (!hasCommand('chromium')) missing.push('chromium');
   if (!hasPackage('fonts-noto-cjk')) missing.push('fonts-noto-cjk');
   if (!hasCommand('turnserver')) missing.push('coturn');
+  if (!hasCommand('pdftoppm')) missing.push('poppler-utils');
   if (missing.length === 0) return;
   process.stdout.write(`installing Debian packages: ${missing.join(' ')}\n`);
   try {
@@ -69,8 +71,10 @@ function ensureDebianPackages() {
 const unitFiles = [...findTests('src'), ...findTests('web/src')];
 const files = named.length > 0 ? named : unitOnly ? unitFiles : [...unitFiles, ...findTests('test')];
 if (named.length === 0) run('npm', ['run', '--silent', 'typecheck'], 'type-check');
+/** The dossier's tests print PDFs with Chromium and read them with poppler-utils (ENC5). */
+const printsPdf = (f) => f.startsWith('test/') && f.endsWith('/dossier.test.ts');
+if (!unitOnly && files.some((f) => f.startsWith('test/e2e') || printsPdf(f))) ensureDebianPackages();
 if (!unitOnly && files.some((f) => f.startsWith('test/e2e'))) {
-  ensureDebianPackages();
   run('node', ['bin/liaison.js', 'build-console'], 'build the console');
 }
 run(

@@ -83,7 +83,7 @@ const CALLEE_GRACE_MS = 5_000;
  * Invites a peer may send per minute; beyond it, they are answered `busy` and nothing is recorded,
  * so a hostile peer cannot make this node write without end.
  */
-export const MAX_INVITES_PER_MINUTE = 12;
+export const MAX_INVITES_PER_MINUTE = 60;
 
 /** A new call id: random, base64url. */
 function newCallId(): string {

@@ -9,6 +9,8 @@ import { CallRequests } from '../calls/requests.ts';
 import { type Clock, isoTime, offsetClock, systemClock } from '../core/clock.ts';
 import type { Signer } from '../core/sign.ts';
 import { machineTimeZone } from '../core/timeZone.ts';
+import { Encounters } from '../encounters/encounters.ts';
+import { Notices } from '../encounters/notices.ts';
 import { BlobExchange, blobMetrics } from '../federation/blobs.ts';
 import { Drills } from '../federation/drills.ts';
 import { Federation } from '../federation/federation.ts';
@@ -19,6 +21,8 @@ import { Ledger } from '../record/ledger.ts';
 import { registerAdminRoutes } from '../server/adminRoutes.ts';
 import { buildApp } from '../server/app.ts';
 import { registerCallRoutes } from '../server/callRoutes.ts';
+import { registerDossierRoutes } from '../server/dossierRoutes.ts';
+import { registerEncounterRoutes } from '../server/encounterRoutes.ts';
 import { registerEscalationRoutes } from '../server/escalationRoutes.ts';
 import { NodeMetrics } from '../server/metrics.ts';
 import { registerRecordingRoutes } from '../server/recordingRoutes.ts';
@@ -322,6 +326,28 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       ledger,
       clock,
       isPairedPeer: (nodeId) => peers.some((p) => p.nodeId === nodeId) && !pairings.isUnpaired(nodeId),
+    });
+    // ENC1–ENC3: encounter reports on their own threads, activity notices on the hotline.
+    const notices = new Notices({ selfId: config.nodeId, ledger, store, hotline, clock });
+    const encounters = new Encounters({
+      selfId: config.nodeId,
+      ledger,
+      store,
+      hotline,
+      clock,
+      noticeMatcher: () => notices.matcher(),
+    });
+    registerEncounterRoutes(app, { encounters, notices, nowMs: () => clock.now() });
+    // ENC5: an encounter's dossier (JSONL, HTML, PDF); its browser closes with the app.
+    registerDossierRoutes(app, {
+      nodeId: config.nodeId,
+      nodeName: config.name,
+      store,
+      ledger,
+      clock,
+      signer: () => signer,
+      encounters,
+      notices,
     });
     registerRecordingRoutes(app, {
       calls,

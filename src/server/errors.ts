@@ -49,6 +49,15 @@ const RECORD_STATUS: Record<string, number> = {
   'peer-unreachable': 409,
   'not-answered': 409,
   'recording-forbidden': 409,
+  // Encounters and notices (ENC1–ENC3, src/encounters/).
+  'not-a-draft': 409,
+  'unknown-encounter': 404,
+  'not-submitted': 409,
+  'encounter-closed': 409,
+  'no-hotline': 409,
+  'line-required': 400,
+  'unknown-notice': 404,
+  'not-our-notice': 403,
   // Video talks (CALL5, src/calls/talks.ts).
   'unknown-talk': 404,
   'talk-cancelled': 409,

@@ -21,6 +21,8 @@ export const ACTIONS = [
   'call.request',
   'talk.schedule',
   'talk.join',
+  'encounter.report',
+  'notice.issue',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -41,6 +43,8 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
     'call.request',
     'talk.schedule',
     'talk.join',
+    'encounter.report',
+    'notice.issue',
   ],
   supervisor: [
     'line.read',
@@ -57,6 +61,8 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
     'call.request',
     'talk.schedule',
     'talk.join',
+    'encounter.report',
+    'notice.issue',
   ],
   officer: [
     'line.read',
@@ -69,6 +75,8 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
     'call.make',
     'call.request',
     'talk.join',
+    'encounter.report',
+    'notice.issue',
   ],
   interpreter: ['line.read', 'blob.read', 'message.translate', 'talk.join'],
   observer: ['line.read', 'blob.read', 'report.read', 'talk.join'],

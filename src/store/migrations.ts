@@ -219,30 +219,30 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 6,
     name: 'the rare-types index also covers duty (HOT5) and translation (HOT6) events',
-    async up(db) {
-      await db.schema.dropIndex('events_rare_types').execute();
-      await db.schema
-        .createIndex('events_rare_types')
-        .on('events')
-        .columns(['type', 'arrival'])
-        .where(sql.ref('type'), 'in', sql`(${sql.join(RARE_TYPES_V6.map((type) => sql.lit(type)))})`)
-        .execute();
-    },
+    up: (db) => rebuildRareTypesIndex(db, RARE_TYPES_V6),
   },
   {
     version: 7,
     name: 'the rare-types index also covers call records, call requests and talks (CALL2, HOT7, CALL5)',
-    async up(db) {
-      await db.schema.dropIndex('events_rare_types').execute();
-      await db.schema
-        .createIndex('events_rare_types')
-        .on('events')
-        .columns(['type', 'arrival'])
-        .where(sql.ref('type'), 'in', sql`(${sql.join(RARE_TYPES_V7.map((type) => sql.lit(type)))})`)
-        .execute();
-    },
+    up: (db) => rebuildRareTypesIndex(db, RARE_TYPES_V7),
+  },
+  {
+    version: 8,
+    name: 'the rare-types index also covers encounters and activity notices (ENC1–ENC3)',
+    up: (db) => rebuildRareTypesIndex(db, RARE_TYPES_V8),
   },
 ];
+
+/** Replaces the partial index `events_rare_types` with one covering `types` (STO2). */
+async function rebuildRareTypesIndex(db: Kysely<unknown>, types: readonly string[]): Promise<void> {
+  await db.schema.dropIndex('events_rare_types').execute();
+  await db.schema
+    .createIndex('events_rare_types')
+    .on('events')
+    .columns(['type', 'arrival'])
+    .where(sql.ref('type'), 'in', sql`(${sql.join(types.map((type) => sql.lit(type)))})`)
+    .execute();
+}
 
 /**
  * The event types the partial index `events_rare_types` covers since version 6. Frozen with the
@@ -316,4 +316,15 @@ export const RARE_TYPES_V7 = [
   'talk.cancelled',
   'talk.joined',
   'talk.left',
+] as const;
+
+/** Since version 8: the types of version 7 plus encounters and activity notices. */
+export const RARE_TYPES_V8 = [
+  ...RARE_TYPES_V7,
+  'encounter.drafted',
+  'encounter.submitted',
+  'encounter.state',
+  'encounter.closed',
+  'notice.issued',
+  'notice.withdrawn',
 ] as const;

@@ -13,7 +13,7 @@ import { runStoreContract } from './contract.ts';
 import { at, testChain, testMessage } from './contract-fixtures.ts';
 import { StoreIntegrityError, StoreMigrationError } from './errors.ts';
 import type { StoreLogger } from './kysely-store.ts';
-import { MIGRATIONS, RARE_TYPES_V7 } from './migrations.ts';
+import { MIGRATIONS, RARE_TYPES_V8 } from './migrations.ts';
 import { createSqliteStore, openSqliteStore } from './sqlite.ts';
 import { RARE_EVENT_TYPES, type Store } from './types.ts';
 
@@ -65,7 +65,7 @@ describe('SQLite store', () => {
   it('[STO2] eventsOfTypes reads the rare types through their partial index, not a scan', async () => {
     assert.deepEqual(
       [...RARE_EVENT_TYPES],
-      [...RARE_TYPES_V7],
+      [...RARE_TYPES_V8],
       'a new rare type needs a new index migration',
     );
     const database = new BetterSqlite3(newPath());

@@ -14,7 +14,7 @@ import type { Heads, LiaisonEvent, Precedence, Role } from '../core/types.ts';
 /**
  * Event types few and far between that features read whole (`Store.eventsOfTypes`): key
  * rotations and pairings (LOG5, FED1), desk changes (HOT5), translations (HOT6), call records,
- * call requests and video talks (CALL2, HOT7, CALL5). A partial
+ * call requests and video talks (CALL2, HOT7, CALL5), encounters and activity notices (ENC1–ENC3). A partial
  * index covers exactly these, so the many ordinary events pay nothing for it.
  */
 export const RARE_EVENT_TYPES = [
@@ -37,6 +37,12 @@ export const RARE_EVENT_TYPES = [
   'talk.cancelled',
   'talk.joined',
   'talk.left',
+  'encounter.drafted',
+  'encounter.submitted',
+  'encounter.state',
+  'encounter.closed',
+  'notice.issued',
+  'notice.withdrawn',
 ] as const;
 
 /** One of `RARE_EVENT_TYPES`. */

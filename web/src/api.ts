@@ -191,7 +191,11 @@ async function toApiError(response: Response): Promise<ApiError> {
 }
 
 /** Sends one request and returns the parsed JSON body as `T` (the node's API is the contract). */
-export async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+export async function request<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = readToken();
   if (token !== null) headers.Authorization = `Bearer ${token}`;

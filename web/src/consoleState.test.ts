@@ -149,4 +149,32 @@ describe('console state', () => {
     ];
     assert.deepEqual(reduce([{ type: 'lines-loaded', lines }]).lines, lines);
   });
+
+  it('[HOT1] a thread opened while the console runs (an encounter’s) joins the line list once', () => {
+    const lines = [
+      { id: LINE, kind: 'hotline' as const, title: 'Alpha ⇄ Bravo', members: ['alpha', 'bravo'] },
+    ];
+    const opened = {
+      ...testEvent('alpha', 1, 9, 'line.created', {
+        kind: 'thread',
+        title: 'Encounter ALPHA-20261127-3F2A',
+        members: ['alpha', 'bravo'],
+      }),
+      line: 'line-thread-1',
+    };
+    const state = reduce([
+      { type: 'lines-loaded', lines },
+      { type: 'event-received', event: opened },
+      { type: 'event-received', event: { ...opened, id: 'replayed-copy' } },
+    ]);
+    assert.deepEqual(state.lines.at(-1), {
+      id: 'line-thread-1',
+      kind: 'thread',
+      title: 'Encounter ALPHA-20261127-3F2A',
+      members: ['alpha', 'bravo'],
+    });
+    assert.equal(state.lines.length, 2);
+    const other = reduce([{ type: 'event-received', event: testEvent('alpha', 2, 10) }], state);
+    assert.equal(other.lines, state.lines);
+  });
 });

@@ -71,6 +71,19 @@ function withStatuses(
   return next;
 }
 
+/**
+ * The lines with the one a `line.created` event opens, when it is new here: a thread opened
+ * while the console runs (an encounter's, HOT1) joins the line list without a reload.
+ */
+export function withCreatedLine(lines: Line[], event: LiaisonEvent): Line[] {
+  if (event.type !== 'line.created' || lines.some((line) => line.id === event.line)) return lines;
+  const body = event.body as { kind?: unknown; title?: unknown; members?: unknown };
+  if (body.kind !== 'thread' && body.kind !== 'hotline') return lines;
+  const members = Array.isArray(body.members) ? body.members.filter((m) => typeof m === 'string') : [];
+  const title = typeof body.title === 'string' ? body.title : event.line;
+  return [...lines, { id: event.line, kind: body.kind, title, members }];
+}
+
 /** Applies one action. */
 export function consoleReducer(state: ConsoleState, action: ConsoleAction): ConsoleState {
   switch (action.type) {
@@ -92,6 +105,7 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
       if (known.some((event) => event.id === action.event.id)) return state;
       return {
         ...state,
+        lines: withCreatedLine(state.lines, action.event),
         eventsByLine: { ...state.eventsByLine, [action.event.line]: mergeEvents(known, [action.event]) },
       };
     }

@@ -36,7 +36,7 @@ const SAME_IN_EVERY_LANGUAGE = new Set<StringKey>([
 ]);
 
 /** Layouts of other strings that differ from the English by punctuation alone. */
-const LAYOUT_ONLY = new Set<StringKey>(['link.queueWithOldest']);
+const LAYOUT_ONLY = new Set<StringKey>(['link.queueWithOldest', 'encounters.detail.communication']);
 
 /**
  * Japanese labels written in kanji alone, as Japanese interfaces write short nouns; any other
@@ -110,6 +110,63 @@ const JAPANESE_KANJI_ONLY = new Set<StringKey>([
   'ack.reply',
   'flash.label',
   'phrasebook.param.time',
+  // Encounters (ENC1): short nouns and labels of the report form and the board.
+  'encounters.heading',
+  'encounters.severityLabel',
+  'encounters.domain.sea',
+  'encounters.domain.air',
+  'encounters.severity.low',
+  'encounters.severity.medium',
+  'encounters.severity.high',
+  'encounters.severity.critical',
+  'encounters.state.consultation',
+  'encounters.state.closed',
+  'encounters.comm.signal',
+  'encounters.comm.light',
+  'encounters.kind.aircraft-carrier',
+  'encounters.kind.cruiser',
+  'encounters.kind.destroyer',
+  'encounters.kind.amphibious-ship',
+  'encounters.kind.submarine',
+  'encounters.kind.patrol-vessel',
+  'encounters.kind.auxiliary',
+  'encounters.kind.research-vessel',
+  'encounters.kind.fishing-vessel',
+  'encounters.kind.merchant-vessel',
+  'encounters.kind.fighter',
+  'encounters.kind.bomber',
+  'encounters.kind.maritime-patrol',
+  'encounters.kind.reconnaissance',
+  'encounters.kind.airborne-early-warning',
+  'encounters.kind.tanker',
+  'encounters.kind.transport',
+  'encounters.board.filterState',
+  'encounters.board.search',
+  'encounters.board.section',
+  'encounters.detail.title',
+  'encounters.detail.reportedBy',
+  'encounters.detail.approach',
+  'encounters.detail.track',
+  'encounters.detail.course',
+  'encounters.form.domain',
+  'encounters.form.occurredAt',
+  'encounters.form.position',
+  'encounters.form.severity',
+  'encounters.form.line',
+  'encounters.form.kind',
+  'encounters.form.name',
+  'encounters.form.hull',
+  'encounters.form.tail',
+  'encounters.form.platformPosition',
+  'encounters.form.course',
+  'encounters.form.approach',
+  'encounters.form.approachDistance',
+  'encounters.form.approachUnit',
+  'encounters.form.behaviours',
+  'encounters.form.commKind',
+  'encounters.form.commAnswered',
+  'encounters.form.narrative',
+  'encounters.form.sending',
 ]);
 
 const keys = Object.keys(STRING_TABLES.en) as StringKey[];

@@ -10,6 +10,7 @@ import { alarmNames, mayResolve } from '../alarms.ts';
 import { type Me, patchMyLanguage, postTranslation } from '../api.ts';
 import { mayCall, useCalls } from '../calls/useCalls.ts';
 import { mayScheduleTalks, TALK_EVENT_TYPES, useTalks } from '../calls/useTalks.ts';
+import { ENCOUNTER_TRIGGER_TYPES } from '../encounters/board.ts';
 import { escalatedMessages, openEscalations } from '../escalations.ts';
 import { mayAcknowledge, maySend, unacknowledgedFlashes } from '../messageState.ts';
 import { type Acknowledgement, acknowledgementsByMessage } from '../messages.ts';
@@ -32,11 +33,13 @@ import { ConnectionNotice } from './ConnectionNotice.tsx';
 import { DrillsDialog } from './DrillsDialog.tsx';
 import { DutyBar } from './DutyBar.tsx';
 import { DutyHandoverDialog } from './DutyHandoverDialog.tsx';
+import { EncounterStrip } from './EncounterStrip.tsx';
 import { EscalationBanner } from './EscalationBanner.tsx';
 import { FlashAlarm } from './FlashAlarm.tsx';
 import { Header } from './Header.tsx';
 import { LineList } from './LineList.tsx';
 import { LinkBanners } from './LinkBanners.tsx';
+import { MapPanel } from './MapPanel.tsx';
 import { MessageList } from './MessageList.tsx';
 import { PairingDialog } from './PairingDialog.tsx';
 import { ReliabilityDialog } from './ReliabilityDialog.tsx';
@@ -161,6 +164,36 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
       ),
     [state.eventsByLine],
   );
+  // ENC1, ENC2: the encounters are re-read whenever an encounter event or an acknowledgement arrives.
+  const encounterEvents = useMemo(
+    () =>
+      Object.values(state.eventsByLine).reduce(
+        (count, events) =>
+          count + events.filter((event) => ENCOUNTER_TRIGGER_TYPES.includes(event.type)).length,
+        0,
+      ),
+    [state.eventsByLine],
+  );
+  // ENC3, ENC4: the map re-reads encounters and notices whenever one of their events arrives, and
+  // on acknowledgements, which move an encounter to acknowledged.
+  const mapEvents = useMemo(
+    () =>
+      Object.values(state.eventsByLine).reduce(
+        (count, events) =>
+          count +
+          events.filter(
+            (event) =>
+              event.type.startsWith('encounter.') ||
+              event.type.startsWith('notice.') ||
+              event.type === 'message.acknowledged',
+          ).length,
+        0,
+      ),
+    [state.eventsByLine],
+  );
+  const [isMapOpen, setIsMapOpen] = useState(false);
+  const openMap = useCallback(() => setIsMapOpen(true), []);
+  const closeMap = useCallback(() => setIsMapOpen(false), []);
   const [isHandoverOpen, setIsHandoverOpen] = useState(false);
   const loadDutyUsers = duty.loadUsers;
   const openHandover = useCallback(() => {
@@ -241,7 +274,16 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
         {...(mayReadReports(me.user.role) ? { onOpenReliability: openReliability, isReliabilityOpen } : {})}
         onOpenTalks={openTalks}
         isTalksOpen={isTalksOpen}
+        onOpenMap={openMap}
+        isMapOpen={isMapOpen}
         onSignOut={onSignOut}
+      />
+      <MapPanel
+        isOpen={isMapOpen}
+        trigger={mapEvents}
+        nowMs={nowMs}
+        onSessionEnded={onSessionEnded}
+        onClose={closeMap}
       />
       <DutyBar
         roster={duty.roster}
@@ -261,6 +303,19 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
         canRequest={mayRequestCalls(me.user.role)}
         nowMs={nowMs}
         nodeName={(nodeId) => names.node(nodeId)}
+        onSessionEnded={onSessionEnded}
+      />
+      <EncounterStrip
+        selfId={me.node.nodeId}
+        role={me.user.role}
+        language={language}
+        lines={state.lines}
+        encounterEvents={encounterEvents}
+        nowMs={nowMs}
+        canAcknowledge={canAcknowledge}
+        nodeName={(nodeId) => names.node(nodeId)}
+        onAcknowledge={acknowledge}
+        onOpenThread={selectLine}
         onSessionEnded={onSessionEnded}
       />
       <DutyHandoverDialog

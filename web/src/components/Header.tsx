@@ -1,7 +1,7 @@
 /**
  * The dark header: this node, the signed-in user, one indicator per peer link, and the button
  * that open the Pairing panel with the safety codes (FED1), the Drills panel (FED8) and the
- * Video talks panel (CALL5).
+ * Video talks panel (CALL5), and the Map of encounters and notified areas (ENC4).
  */
 import { isLanguage, LANGUAGES, type Language } from '../../../src/core/phrasebook/types.ts';
 import type { Me, Pairing, Peer } from '../api.ts';
@@ -31,6 +31,9 @@ export interface HeaderProps {
   /** Opens the Video talks panel (CALL5). */
   onOpenTalks?(): void;
   isTalksOpen?: boolean;
+  /** Opens the Map panel (ENC4). */
+  onOpenMap?(): void;
+  isMapOpen?: boolean;
   onSignOut(): void;
 }
 
@@ -50,6 +53,8 @@ export function Header({
   isReliabilityOpen = false,
   onOpenTalks,
   isTalksOpen = false,
+  onOpenMap,
+  isMapOpen = false,
   onSignOut,
 }: HeaderProps) {
   const codeOf = (nodeId: string) =>
@@ -74,6 +79,18 @@ export function Header({
         ))}
       </ul>
       <div className="header__user">
+        {onOpenMap && (
+          <button
+            type="button"
+            className="button button--header"
+            data-testid="map-open"
+            aria-haspopup="dialog"
+            aria-expanded={isMapOpen}
+            onClick={onOpenMap}
+          >
+            {t('map.open')}
+          </button>
+        )}
         <button
           type="button"
           className="button button--header"

@@ -185,6 +185,21 @@ const NOTICES: Template[] = [
     },
   },
   {
+    // The item the peer acknowledges for a structured activity notice (ENC3); the area is on the map.
+    id: 'notice.activity.area',
+    category: 'notice',
+    params: [
+      { name: 'title', type: 'text' },
+      { name: 'from', type: 'time' },
+      { name: 'until', type: 'time' },
+    ],
+    text: {
+      en: 'Notice of a planned activity: {title}, from {from} until {until}, in the area shown on the map.',
+      zh: '计划活动通报：{title}，自{from}至{until}，区域见地图。',
+      ja: '計画中の活動の通報：{title}、{from}から{until}まで、区域は地図のとおりです。',
+    },
+  },
+  {
     id: 'notice.search-and-rescue',
     category: 'notice',
     params: [POSITION, TIME],
