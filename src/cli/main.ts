@@ -2,7 +2,7 @@
  * The `liaison` command. Commands that append events go through the running node (with the
  * token it writes to DATA/admin.token); the others open the node's store directly.
  */
-import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
@@ -15,15 +15,20 @@ import { ROLES, type Role } from '../core/types.ts';
 import { BackupError, createBackup, restoreBackup } from '../node/backup.ts';
 import { BlobStore, blobsDir, copyBlobsTo, digestInFolder } from '../node/blobStore.ts';
 import { ConfigError, loadConfig } from '../node/config.ts';
-import { adminTokenPath, loadSigner, nodeCard, openStore } from '../node/folder.ts';
+import { consoleFingerprint, isHttpsOn } from '../node/consoleTls.ts';
+import { adminTokenPath, loadSigner, loadTlsIdentity, nodeCard, openStore } from '../node/folder.ts';
 import { addUser, initNode, silentLogger } from '../node/init.ts';
+import { KeyFileError, keyPassphrase, readPassphraseFile } from '../node/keyFile.ts';
 import { CardError, importCard, parseCard } from '../node/pairing.ts';
 import { runningPid } from '../node/pidfile.ts';
 import { RESTORED_AT_KEY } from '../node/restoreGate.ts';
 import { Pairings } from '../node/unpairing.ts';
 import { exportLines, rebuildProjections } from '../record/export.ts';
 import { Ledger } from '../record/ledger.ts';
+import { resetSecondFactor } from '../server/secondFactor.ts';
+import { postToNode } from './nodeRequest.ts';
 import { progress } from './progress.ts';
+import { addUserAdminCommands } from './userCommands.ts';
 
 /** An error to print as one line and exit with. */
 class CliError extends Error {}
@@ -38,21 +43,31 @@ function requireNodeFolder(data: string): string {
   return dir;
 }
 
-/** Calls the running node's API with its admin token. */
-async function callRunningNode(dataDir: string, path: string, body: object): Promise<unknown> {
+/** Calls the running node's API with its admin token (over HTTPS when it serves HTTPS, SEC2). */
+async function callRunningNode(
+  dataDir: string,
+  path: string,
+  body: object,
+  method: 'POST' | 'PATCH' = 'POST',
+): Promise<unknown> {
   const config = loadConfig(dataDir);
   const token = readFileSync(adminTokenPath(dataDir), 'utf8').trim();
-  const response = await fetch(`http://${config.host}:${config.httpPort}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as { error?: string; message?: string };
-  if (!response.ok)
-    throw new CliError(
-      `the node refused: ${json.message ?? response.statusText} (${json.error ?? response.status})`,
-    );
+  const pinnedFingerprint = isHttpsOn(config) ? consoleFingerprint(dataDir, config) : null;
+  if (isHttpsOn(config) && pinnedFingerprint === null)
+    throw new CliError('the node serves HTTPS but its certificate file is missing from its folder');
+  const { status, json } = await postToNode(
+    { host: config.host, port: config.httpPort, path, token, pinnedFingerprint, method },
+    body,
+  );
+  if (status < 200 || status >= 300)
+    throw new CliError(`the node refused: ${json.message ?? status} (${json.error ?? status})`);
   return json;
+}
+
+/** The passphrase for a new key: `--passphrase-file`, else LIAISON_KEY_PASSPHRASE, else none. */
+function newKeyPassphrase(passphraseFile: string | undefined): string | null {
+  if (passphraseFile !== undefined) return readPassphraseFile(passphraseFile);
+  return keyPassphrase(process.env, undefined);
 }
 
 async function* readLines(file: string): AsyncGenerator<string> {
@@ -78,19 +93,29 @@ program
   .option('--http-port <port>', 'console and API port (federation listens on this + 100)', '7801')
   .option('--public-url <url>', 'URL peers and users reach the console at')
   .option('--federation-url <url>', 'URL peers reach the federation listener at')
+  .option(
+    '--passphrase-file <file>',
+    'encrypt node.key with the passphrase on the first line of this file (or set LIAISON_KEY_PASSPHRASE)',
+  )
   .action(async (options) => {
+    const passphrase = newKeyPassphrase(options.passphraseFile);
+    const dataDir = resolve(options.data);
     const config = await initNode({
-      dataDir: resolve(options.data),
+      dataDir,
       nodeId: options.nodeId,
       name: options.name ?? options.nodeId,
       host: options.host,
       httpPort: Number(options.httpPort),
       publicUrl: options.publicUrl,
       federationUrl: options.federationUrl,
+      passphrase,
     });
     process.stdout.write(
-      `created node ${config.nodeId} in ${resolve(options.data)}\n` +
+      `created node ${config.nodeId} in ${dataDir}\n` +
         `  console and API: ${config.publicUrl}\n  federation:      ${config.federationUrl}\n` +
+        `  signing key:     ${fingerprint(loadSigner(dataDir, passphrase ? { LIAISON_KEY_PASSPHRASE: passphrase } : {}).publicKey)}${passphrase ? ' (encrypted with the passphrase)' : ''}\n` +
+        `  console HTTPS certificate (self-signed), SHA-256: ${consoleFingerprint(dataDir, config)}\n` +
+        `    ${isHttpsOn(config) ? 'check it against the one your browser shows' : 'used when https is on; this loopback node serves plain HTTP'}\n` +
         `next: liaison user add NAME --role admin --password … --data ${options.data}\n`,
     );
   });
@@ -161,12 +186,40 @@ user
     const store = await openStore(requireNodeFolder(options.data));
     try {
       for (const u of await store.listUsers()) {
-        process.stdout.write(`${u.username}\t${u.role}\t${u.totpSecret ? 'totp' : 'no second factor'}\n`);
+        const factor = u.totpSecret ? 'totp' : u.totpExempt ? 'no second factor' : 'enrols at next sign-in';
+        process.stdout.write(`${u.username}\t${u.role}\t${factor}${u.disabled ? '\tdisabled' : ''}\n`);
       }
     } finally {
       await store.close();
     }
   });
+user
+  .command('reset-2fa <name>')
+  .description(
+    "take a user's second factor away (e.g. a lost phone): their sessions end and they enrol a new one at their next sign-in",
+  )
+  .requiredOption('--data <dir>', 'the node folder')
+  .action(async (name: string, options) => {
+    const dataDir = requireNodeFolder(options.data);
+    const config = loadConfig(dataDir);
+    const store = await openStore(dataDir);
+    try {
+      if (!(await resetSecondFactor(store, name))) throw new CliError(`there is no user ${name}`);
+    } finally {
+      await store.close();
+    }
+    process.stdout.write(
+      `reset the second factor of ${name}@${config.nodeId}: their sessions are ended (within a minute on a ` +
+        'running node) and they set up an authenticator app at their next sign-in\n',
+    );
+  });
+
+// SEC1, SEC5: `user role`, `user disable`, `user enable` (userCommands.ts).
+addUserAdminCommands(user, {
+  requireNodeFolder,
+  callRunningNode: (dataDir, path, body) => callRunningNode(dataDir, path, body, 'PATCH'),
+  fail: (message) => new CliError(message),
+});
 
 const pair = program.command('pair').description('pair this node with a peer (FED1)');
 pair
@@ -181,13 +234,20 @@ pair
   .command('import <card>')
   .description("import a peer's card file; prints the safety code to compare by voice")
   .requiredOption('--data <dir>', 'the node folder')
+  .option(
+    '--safety-code <code>',
+    "a revocation card's new safety code, as the peer's admin read it to you by voice (LOG5)",
+  )
   .action(async (cardFile: string, options) => {
     const dataDir = requireNodeFolder(options.data);
     if (!existsSync(cardFile)) throw new CliError(`no card file ${cardFile}`);
     const cardText = readFileSync(cardFile, 'utf8');
-    let result: { peer: string; line: string; safetyCode: string; fingerprint: string };
+    let result: { peer: string; line: string; safetyCode: string; fingerprint: string; revokedLines: number };
     if (runningPid(dataDir) !== null) {
-      result = (await callRunningNode(dataDir, '/api/v1/admin/pair', { card: cardText })) as typeof result;
+      result = (await callRunningNode(dataDir, '/api/v1/admin/pair', {
+        card: cardText,
+        ...(options.safetyCode ? { safetyCode: options.safetyCode as string } : {}),
+      })) as typeof result;
     } else {
       const config = loadConfig(dataDir);
       const signer = loadSigner(dataDir);
@@ -217,12 +277,14 @@ pair
           store,
           ledger,
           isoTime(systemClock.now()),
+          { safetyCode: options.safetyCode as string | undefined },
         );
         result = {
           peer: paired.peer.nodeId,
           line: paired.line.id,
           safetyCode: paired.safetyCode,
           fingerprint: paired.fingerprint,
+          revokedLines: paired.revokedLines,
         };
       } finally {
         await store.close();
@@ -230,6 +292,9 @@ pair
     }
     process.stdout.write(
       `paired with ${result.peer}; hotline ${result.line}\n` +
+        (result.revokedLines > 0
+          ? `its old key is revoked on ${result.revokedLines} line(s): events it signs there from the card's point are refused\n`
+          : '') +
         `peer key fingerprint: ${result.fingerprint}\n` +
         `SAFETY CODE: ${result.safetyCode}  — compare it by voice with the peer's duty officer\n`,
     );
@@ -278,6 +343,32 @@ key
         `old key fingerprint: ${result.previousFingerprint}\n` +
         `new key fingerprint: ${result.fingerprint}\n` +
         'the safety codes changed: compare the new ones by voice with each peer (liaison pair export for a fresh card)\n',
+    );
+  });
+
+key
+  .command('revoke')
+  .description(
+    'replace a compromised key on a STOPPED node: a rotation, new TLS keys and a revocation card for the peers',
+  )
+  .requiredOption('--data <dir>', 'the node folder')
+  .option('--out <file>', 'write the new card to this file (default: standard output)')
+  .action(async (options) => {
+    const dataDir = requireNodeFolder(options.data);
+    const { revokeKey } = await import('../node/revocation.ts');
+    const result = await revokeKey(dataDir);
+    if (options.out) writeFileSync(options.out, result.card);
+    else process.stdout.write(result.card);
+    const codes = result.safetyCodes.map((p) => `  ${p.nodeId} (${p.name}): ${p.safetyCode}\n`).join('');
+    process.stderr.write(
+      `signing key revoked on ${result.lines.length} shared line(s)\n` +
+        `revoked key fingerprint: ${result.previousFingerprint}\n` +
+        `new key fingerprint:     ${result.fingerprint}\n` +
+        `new federation TLS fingerprint: ${result.tlsFingerprint}\n` +
+        (result.consoleFingerprint ? `new console HTTPS fingerprint:  ${result.consoleFingerprint}\n` : '') +
+        `send the new card${options.out ? ` (${options.out})` : ''} to each peer's admin and read them, by voice, the new safety code:\n${codes}` +
+        `they import it with: liaison pair import CARD --safety-code "CODE" --data THEIR_FOLDER\n` +
+        'then start this node again (liaison serve); until a peer imports the card, it refuses this node\n',
     );
   });
 
@@ -503,11 +594,30 @@ program
   });
 
 program
-  .command('fingerprint <card>')
-  .description('print the key fingerprint of a card')
-  .action((cardFile: string) => {
-    const card = parseCard(readFileSync(cardFile, 'utf8'));
-    process.stdout.write(`${card.nodeId}: ${fingerprint(card.publicKey)}\n`);
+  .command('fingerprint [card]')
+  .description(
+    "print the key fingerprint of a card, or with --data a node's key and certificate fingerprints",
+  )
+  .option(
+    '--data <dir>',
+    "a node folder: its signing key's, federation certificate's and console certificate's",
+  )
+  .action((cardFile: string | undefined, options) => {
+    if (cardFile !== undefined) {
+      const card = parseCard(readFileSync(cardFile, 'utf8'));
+      process.stdout.write(`${card.nodeId}: ${fingerprint(card.publicKey)}\n`);
+      return;
+    }
+    if (!options.data) throw new CliError('give a card file, or --data DIR for a node folder');
+    const dataDir = requireNodeFolder(options.data);
+    const config = loadConfig(dataDir);
+    process.stdout.write(
+      `${config.nodeId}\n` +
+        `  signing key:                 ${fingerprint(loadSigner(dataDir).publicKey)}\n` +
+        `  federation TLS (SHA-256):    ${loadTlsIdentity(dataDir, config.nodeId).fingerprint}\n` +
+        `  console HTTPS (SHA-256):     ${consoleFingerprint(dataDir, config) ?? '(none yet: made at the next start)'}` +
+        `${isHttpsOn(config) ? '' : ' — not served: this loopback node serves plain HTTP'}\n`,
+    );
   });
 
 try {
@@ -517,6 +627,7 @@ try {
     error instanceof CliError ||
     error instanceof ConfigError ||
     error instanceof CardError ||
+    error instanceof KeyFileError ||
     error instanceof BackupError
   ) {
     process.stderr.write(`liaison: ${error.message}\n`);

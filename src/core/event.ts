@@ -153,6 +153,14 @@ function malformed(message: string): EnvelopeParseResult {
 }
 
 /** Quotes untrusted text for a message, shortened so a hostile input cannot flood the logs. */
+/**
+ * A peer's value as text for a refusal: never throws, whatever it is (`String` throws on an
+ * object whose `toString` is not a function, e.g. `{"toString": 1}`, found by the fuzz suite).
+ */
+function describeValue(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
+}
+
 function quote(text: string): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
@@ -192,7 +200,7 @@ export function parseEnvelope(input: unknown): EnvelopeParseResult {
   if (Object.hasOwn(input, 'v') && input.v !== ENVELOPE_VERSION) {
     return {
       ok: false,
-      rejection: rejection('bad-version', `unsupported envelope version ${quote(String(input.v))}`),
+      rejection: rejection('bad-version', `unsupported envelope version ${quote(describeValue(input.v))}`),
     };
   }
   for (const key of Object.keys(input)) {

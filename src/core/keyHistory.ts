@@ -20,6 +20,15 @@
  * `KeyHistory` holds, per node, its current key and every key it is known to have used, and per
  * (line, origin) the rotations held. It is pure and in memory; the ledger rebuilds it from the
  * `key.rotated` events it holds.
+ *
+ * Revocation (a compromised key, issue 7 part 6): the node makes a rotation as above, and a new
+ * card, signed by the new key, that names on each line the seq and id of its `key.rotated`
+ * event (`revokes`, src/node/pairing.ts). A peer's admin imports that card after comparing the
+ * new safety code by voice, and the rotations it names are PINNED here at once, before their
+ * events arrive: on each named line, seq R may hold only the named event, and every seq after
+ * R only the new key's signature. So whoever else holds the old key (the thief) can no longer
+ * place an event from R on, nor a rotation of their own. The revocation point is a seq, not a
+ * time: LOG5 says `ts` never decides validity, and a thief can write any `ts`.
  */
 import { canonicalBytes } from './canonical.ts';
 import { isPlainObject } from './event.ts';
@@ -136,6 +145,23 @@ export function followRotations(knownKey: string, rotations: readonly KeyRotatio
   }
 }
 
+/** A rotation named by a revocation card (see above): pinned with its event's id. */
+export interface PinnedRotation extends KeyRotation {
+  /** The id of the `key.rotated` event at `seq`: the only event that may stand there. */
+  id: string;
+}
+
+/** Whether two rotations are the same step at the same place. */
+function isSameRotation(a: KeyRotation, b: KeyRotation): boolean {
+  return (
+    a.line === b.line &&
+    a.origin === b.origin &&
+    a.seq === b.seq &&
+    a.previousKey === b.previousKey &&
+    a.publicKey === b.publicKey
+  );
+}
+
 /** The result of `KeyHistory.add`. */
 export interface AddedRotation {
   /** Takes the rotation back (a failed commit). */
@@ -155,6 +181,8 @@ export class KeyHistory {
   readonly #chains = new Map<string, string[]>();
   /** (line, origin) → rotations held, ascending by seq. */
   readonly #rotations = new Map<string, KeyRotation[]>();
+  /** (line, origin) → the rotations pinned by revocation cards, ascending by seq. */
+  readonly #pins = new Map<string, PinnedRotation[]>();
 
   /** Sets a node's current key (at start, at pairing). */
   setNodeKey(nodeId: string, publicKey: string): void {
@@ -202,6 +230,8 @@ export class KeyHistory {
    */
   check(rotation: KeyRotation): string | null {
     const rotations = this.rotationsOf(rotation.line, rotation.origin);
+    // The event of a pinned rotation arriving: it is already in force.
+    if (rotations.some((r) => isSameRotation(r, rotation))) return null;
     const last = rotations[rotations.length - 1];
     if (last !== undefined && rotation.seq < last.fromSeq)
       return `a rotation at seq ${rotation.seq} comes before the one held at seq ${last.seq}`;
@@ -214,7 +244,12 @@ export class KeyHistory {
   add(rotation: KeyRotation): AddedRotation {
     const key = pairKey(rotation.line, rotation.origin);
     const had = this.#rotations.get(key);
-    this.#rotations.set(key, [...(had ?? []), rotation]);
+    if (had?.some((r) => isSameRotation(r, rotation)))
+      return { isCurrentKeyChanged: false, undo: () => undefined };
+    this.#rotations.set(
+      key,
+      [...(had ?? []), rotation].sort((a, b) => a.seq - b.seq),
+    );
     const chain = this.#chains.get(rotation.origin) ?? [];
     const chainBefore = [...chain];
     for (const k of [rotation.previousKey, rotation.publicKey]) if (!chain.includes(k)) chain.push(k);
@@ -234,5 +269,34 @@ export class KeyHistory {
         else this.#current.set(rotation.origin, currentBefore);
       },
     };
+  }
+
+  /**
+   * Pins a rotation named by a revocation card (see the file comment): in force at once, whether
+   * or not its `key.rotated` event is held, and without the old key's say (the card, compared by
+   * voice, is the authority). Its event, when it arrives, is taken as the same rotation.
+   */
+  pin(pinned: PinnedRotation): void {
+    const key = pairKey(pinned.line, pinned.origin);
+    const pins = this.#pins.get(key) ?? [];
+    if (!pins.some((p) => isSameRotation(p, pinned) && p.id === pinned.id)) {
+      this.#pins.set(
+        key,
+        [...pins, pinned].sort((a, b) => a.seq - b.seq),
+      );
+    }
+    const { id: _id, ...rotation } = pinned;
+    this.add(rotation);
+  }
+
+  /** The id of the only event that may stand at `seq` of (line, origin), when a revocation pinned it. */
+  pinnedId(line: string, origin: string, seq: number): string | undefined {
+    return this.#pins.get(pairKey(line, origin))?.find((p) => p.seq === seq)?.id;
+  }
+
+  /** The revoked key of (line, origin) at `seq`: the key a pin retired at or before it, if any. */
+  revokedKeyAt(line: string, origin: string, seq: number): string | undefined {
+    const pins = this.#pins.get(pairKey(line, origin)) ?? [];
+    return pins.filter((p) => p.seq <= seq).at(-1)?.previousKey;
   }
 }

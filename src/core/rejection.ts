@@ -15,6 +15,8 @@ export const REJECTION_CODES = {
   'unknown-origin': 'the origin is not a known, trusted node (LOG5)',
   'bad-key-rotation':
     'a `key.rotated` event whose body, proof by the new key, or old key does not hold (LOG5)',
+  'revoked-key':
+    'signed with a key its node revoked on this line before this seq, or not the event a revocation card names there (LOG5)',
   'not-member': 'the origin is not a member of the line named by its genesis (LOG1)',
   'stale-seq': 'seq is not above the latest held for (line, origin): a duplicate or an equivocation (LOG4)',
   'seq-gap': 'seq skips ahead: the previous event of (line, origin) is not held (LOG4, LOG8)',

@@ -5,17 +5,19 @@
  * pushes what the peer lacks in batches, oldest first, with at most MAX_IN_FLIGHT unanswered,
  * answers the peer's batches with signed receipts, and sends heartbeats.
  *
- * A peer that sends a malformed frame, floods unanswered batches or stops heartbeating is cut
- * off; the node itself never throws on a peer's input.
+ * A peer that sends a malformed frame, floods unanswered batches or frames of one kind
+ * (frameLimits.ts, SEC4) or stops heartbeating is cut off; the node itself never throws on a
+ * peer's input.
  */
 import { randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
-import { canonicalBytes } from '../core/canonical.ts';
+import { CanonicalizationError, canonicalBytes } from '../core/canonical.ts';
 import type { Clock } from '../core/clock.ts';
 import { type Signer, verifySignature } from '../core/sign.ts';
 import { isKnownTimeZone } from '../core/timeZone.ts';
 import type { Ledger, Logger } from '../record/ledger.ts';
 import type { DeliveryRow, Store, StoredEvent } from '../store/types.ts';
+import { PeerFrameLimits } from './frameLimits.ts';
 import {
   type BlobFrame,
   type CallFrame,
@@ -88,6 +90,11 @@ export interface LinkContext {
     frame(peer: string, frame: CallFrame): void;
     linkClosed(peer: string): void;
   };
+  /**
+   * Each peer's frame-rate limits (SEC4, frameLimits.ts), shared by the node's links so a
+   * reconnect does not refill them; without it each link keeps its own.
+   */
+  frameLimits?: PeerFrameLimits;
   /** The blob exchange (FED11, src/federation/blobs.ts): told of open links, given blob frames. */
   blobs?: {
     opened(link: Link): void;
@@ -145,6 +152,7 @@ export class Link {
    */
   private readonly signer: Signer;
   private peerPublicKey: string | null = null;
+  private readonly frameLimits: PeerFrameLimits;
 
   constructor(
     private readonly socket: WebSocket,
@@ -163,7 +171,8 @@ export class Link {
     this.expectedPeer = options.expectedPeer ?? null;
     this.lastHeardAt = context.clock.now();
     this.signer = context.signer;
-    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    this.frameLimits = context.frameLimits ?? new PeerFrameLimits(context.clock);
+    socket.on('message', (data, isBinary) => this.onMessageSafely(data, isBinary));
     socket.on('close', (code, reason) => this.onClose(`${code} ${reason.toString()}`.trim()));
     socket.on('error', (error) =>
       this.context.logger.warn({ peer: this.peerId, err: error.message }, 'link error'),
@@ -245,6 +254,24 @@ export class Link {
     this.socket.send(JSON.stringify(frame));
   }
 
+  /**
+   * The last guard of "the node never throws on a peer's input": a frame whose handling throws
+   * anyway ends this link, logged as the bug it is, instead of escaping from the socket's event
+   * and ending the process (the fuzz suite, SEC3, found such a frame: a receipt with a lone
+   * surrogate).
+   */
+  private onMessageSafely(data: WebSocket.RawData, isBinary: boolean): void {
+    try {
+      this.onMessage(data, isBinary);
+    } catch (error) {
+      this.context.logger.error(
+        { peer: this.peerId, err: error instanceof Error ? error.message : String(error) },
+        'could not handle a frame from the peer; closing the link',
+      );
+      this.close('protocol-error', 'a frame this node could not handle');
+    }
+  }
+
   private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
     if (this.phase === 'closed') return;
     if (isBinary) {
@@ -257,6 +284,7 @@ export class Link {
       return;
     }
     this.lastHeardAt = this.context.clock.now();
+    if (this.isFlooding(frame.t)) return;
     switch (frame.t) {
       case 'hello': {
         this.onHello(frame);
@@ -285,6 +313,19 @@ export class Link {
           return;
         }
     }
+  }
+
+  /** SEC4: a proven peer sending frames of one kind faster than FRAME_LIMITS allow is cut off. */
+  private isFlooding(frameType: string): boolean {
+    if (this.phase !== 'open' || !this.peerId) return false;
+    const overflowing = this.frameLimits.admit(this.peerId, frameType);
+    if (overflowing === null) return false;
+    this.context.logger.warn(
+      { peer: this.peerId, kind: overflowing },
+      'peer is flooding the link; closing it',
+    );
+    this.close('flooding', `too many ${overflowing} frames`);
+    return true;
   }
 
   private onHello(frame: Extract<Frame, { t: 'hello' }>): void {
@@ -486,7 +527,7 @@ export class Link {
       this.close('protocol-error', 'a receipt for another pair of nodes');
       return;
     }
-    if (!verifySignature(key, canonicalBytes(body), sig)) {
+    if (!isSignedBy(key, body, sig)) {
       this.close('bad-proof', 'a receipt with a bad signature');
       return;
     }
@@ -611,6 +652,21 @@ export class Link {
     this.unsubscribe();
     this.events.closed(this, reason);
   }
+}
+
+/**
+ * Whether `sig` signs the canonical bytes of `value` with `key`; false for a value that has no
+ * canonical form, which nobody can have signed (a peer's text with a lone surrogate).
+ */
+function isSignedBy(key: string, value: unknown, sig: string): boolean {
+  let bytes: Uint8Array;
+  try {
+    bytes = canonicalBytes(value);
+  } catch (error) {
+    if (error instanceof CanonicalizationError) return false;
+    throw error;
+  }
+  return verifySignature(key, bytes, sig);
 }
 
 /** How many events `ours` holds beyond `theirs`, over every (line, origin). */

@@ -86,7 +86,7 @@ describe('backup and restore', () => {
     assert.ok(!Number.isNaN(Date.parse(manifest.createdAt)));
     assert.equal(manifest.events, 6, 'the local genesis and five notes');
     assert.equal(manifest.heads[LOCAL]?.alpha?.seq, 6);
-    const names = ['config.json', 'liaison.db', 'node.key', 'tls.crt', 'tls.key'];
+    const names = ['config.json', 'https.crt', 'https.key', 'liaison.db', 'node.key', 'tls.crt', 'tls.key'];
     assert.deepEqual(Object.keys(manifest.files).sort(), names);
     assert.deepEqual(
       readdirSync(outDir).sort(),

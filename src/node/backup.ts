@@ -3,7 +3,7 @@
  *
  * A backup is a folder: `liaison.db`, a consistent snapshot of the SQLite store taken with
  * SQLite's online backup API while the node runs (WAL readers do not block the node's writer);
- * copies of `config.json`, `node.key`, `tls.key` and `tls.crt`, and of the files a key rotation
+ * copies of `config.json`, `node.key`, `tls.key`, `tls.crt`, `https.key` and `https.crt`, and of the files a key rotation
  * leaves (LOG5): every `node.key.<n>.retired` and a staged `node.key.next`; and `backup.json`,
  * written last:
  *
@@ -61,8 +61,11 @@ export const MANIFEST_FILE = 'backup.json';
 const DATABASE_FILE = 'liaison.db';
 /** Files every backup holds. */
 const REQUIRED_FILES = ['config.json', 'node.key', DATABASE_FILE] as const;
-/** Files a backup holds when the node has them (folders made before TLS may not, FED2). */
-const OPTIONAL_FILES = ['tls.key', 'tls.crt'] as const;
+/**
+ * Files a backup holds when the node has them (folders made before TLS may not, FED2): the
+ * federation's TLS identity and the console's self-signed HTTPS one (SEC2).
+ */
+const OPTIONAL_FILES = ['tls.key', 'tls.crt', 'https.key', 'https.crt'] as const;
 const BACKUP_FILES: readonly string[] = [...REQUIRED_FILES, ...OPTIONAL_FILES];
 /** The staged key of a rotation in progress (LOG5). */
 const NEXT_KEY_FILE = 'node.key.next';

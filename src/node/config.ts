@@ -15,6 +15,26 @@ export const DEFAULT_DRILL_INTERVAL_MS = 3_600_000;
 /** Blobs up to 50 MiB unless `maxBlobBytes` says otherwise (LOG11, SEC3). */
 export const DEFAULT_MAX_BLOB_BYTES = 50 * 1024 * 1024;
 
+/**
+ * The API's rate limits (SEC4) unless `apiRateLimit` and `apiAddressRateLimit` say otherwise.
+ * A person at a console makes a few requests a second at most, and a console opening or
+ * reconnecting a few dozen at once: a session gets 50 a second with bursts of 500, an address
+ * without a session (sign-in pages, logins) 20 a second with bursts of 200.
+ */
+export const DEFAULT_API_RATE_LIMIT = '50/s,500';
+export const DEFAULT_API_ADDRESS_RATE_LIMIT = '20/s,200';
+/** `RATE/s,BURST` (RATE may have decimals) or `off`. */
+const RATE_LIMIT_PATTERN = /^(off|\d+(\.\d+)?\/s,\d+)$/;
+
+/** Parses `RATE/s,BURST` into a rate limit; null for `off` (SEC4). */
+export function parseRateLimit(text: string): { perSecond: number; burst: number } | null {
+  const match = /^(\d+(?:\.\d+)?)\/s,(\d+)$/.exec(text.trim());
+  if (text.trim() === 'off') return null;
+  if (!match || Number(match[1]) <= 0 || Number(match[2]) < 1)
+    throw new ConfigError(`"${text}" is not a rate limit (use e.g. 50/s,500, or off)`);
+  return { perSecond: Number(match[1]), burst: Number(match[2]) };
+}
+
 /** A mail address as the escalation e-mail sends to (no spaces, brackets or line breaks). */
 const MAIL_ADDRESS = /^[^\s<>()",;:\\@]+@[A-Za-z0-9.-]+$/;
 
@@ -147,6 +167,42 @@ const configSchema = z
       .string()
       .refine((text) => /^\d+(\.\d+)?(ms|s|m)$/.test(text.trim()), 'a duration such as 45s or 2m')
       .optional(),
+    /**
+     * Serve the console and API over HTTPS (SEC2). Default: on for every host but a loopback
+     * one; a node on a non-loopback host with `https: false` refuses to start. Tests turn it on
+     * for loopback nodes. In the environment `LIAISON_HTTPS=true|false`.
+     */
+    https: z
+      .preprocess(
+        (value) => (value === 'true' ? true : value === 'false' ? false : value),
+        z.boolean({ error: 'true or false' }),
+      )
+      .optional(),
+    /**
+     * A certificate (PEM, chain included) and its private key from the admin's own CA for the
+     * console's HTTPS; both or neither. Default: the self-signed `https.crt` and `https.key` that
+     * `liaison init` made in the node's folder (src/node/consoleTls.ts).
+     */
+    httpsCertFile: z.string().min(1).optional(),
+    httpsKeyFile: z.string().min(1).optional(),
+    /**
+     * A file whose first line is the passphrase of an encrypted `node.key` (src/node/keyFile.ts);
+     * `LIAISON_KEY_PASSPHRASE` gives the passphrase itself instead.
+     */
+    keyPassphraseFile: z.string().min(1).optional(),
+    /**
+     * The API's rate limit per session or token (SEC4): `RATE/s,BURST`, default
+     * DEFAULT_API_RATE_LIMIT, or `off`. In the environment `LIAISON_API_RATE_LIMIT`.
+     */
+    apiRateLimit: z.string().regex(RATE_LIMIT_PATTERN, 'RATE/s,BURST such as 50/s,500, or off').optional(),
+    /**
+     * The API's rate limit per address for requests without a valid session, logins included
+     * (SEC4): `RATE/s,BURST`, default DEFAULT_API_ADDRESS_RATE_LIMIT, or `off`.
+     */
+    apiAddressRateLimit: z
+      .string()
+      .regex(RATE_LIMIT_PATTERN, 'RATE/s,BURST such as 20/s,200, or off')
+      .optional(),
     /** Size of the chunks blobs are fetched from peers in (FED11), default 256 KiB. */
     blobChunkBytes: z.coerce
       .number()
@@ -202,6 +258,8 @@ export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env
     throw new ConfigError(`bad configuration in ${path} or LIAISON_* variables: ${problems}`);
   }
   parseDeadlines(parsed.data.ackDeadlines);
+  for (const limit of [parsed.data.apiRateLimit, parsed.data.apiAddressRateLimit])
+    if (limit !== undefined) parseRateLimit(limit);
   return parsed.data;
 }
 

@@ -1,6 +1,7 @@
 /**
- * A node's folder: `config.json`, `node.key` (its Ed25519 signing seed, mode 0600), `tls.key`
- * and `tls.crt` (its federation TLS identity, FED2), `liaison.db` (SQLite, unless
+ * A node's folder: `config.json`, `node.key` (its Ed25519 signing seed, mode 0600, optionally
+ * encrypted with a passphrase: keyFile.ts), `tls.key` and `tls.crt` (its federation TLS
+ * identity, FED2), `https.key` and `https.crt` (the console's HTTPS, SEC2: consoleTls.ts), `liaison.db` (SQLite, unless
  * `DATABASE_URL` points at PostgreSQL), `admin.token` (lets the CLI act through the running
  * node) and `liaison.pid`. A key rotation (LOG5) stages the new seed in `node.key.next` and keeps
  * each old one as `node.key.<n>.retired`.
@@ -30,7 +31,15 @@ import {
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
 import { ConfigError, loadConfig, type NodeConfig } from './config.ts';
-import { makeCard } from './pairing.ts';
+import {
+  decryptKeyText,
+  encryptKeyText,
+  isEncryptedKeyText,
+  KeyFileError,
+  keyPassphrase,
+  writeSecretFile,
+} from './keyFile.ts';
+import { type CardBody, makeCard } from './pairing.ts';
 
 /** Where the built console lives (web/dist in the repository). */
 export const CONSOLE_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -55,7 +64,7 @@ export function tlsCertificatePath(dataDir: string): string {
 /** Writes a new TLS key and self-signed certificate for the node (at `liaison init`). */
 export function createTlsFiles(dataDir: string, nodeId: string): TlsIdentity {
   const identity = createTlsIdentity(nodeId);
-  writeFileSync(tlsKeyPath(dataDir), identity.keyPem, { mode: 0o600 });
+  writeSecretFile(tlsKeyPath(dataDir), identity.keyPem);
   writeFileSync(tlsCertificatePath(dataDir), identity.certPem);
   return identity;
 }
@@ -82,7 +91,7 @@ export function nextKeyPath(dataDir: string): string {
 /** Writes a file and syncs it and its folder, so it survives a crash once this returns. */
 function writeDurably(path: string, text: string): void {
   const temporary = `${path}.tmp`;
-  writeFileSync(temporary, text, { mode: 0o600 });
+  writeSecretFile(temporary, text);
   const fd = openSync(temporary, 'r');
   try {
     fsyncSync(fd);
@@ -106,9 +115,46 @@ function syncFolder(dir: string): void {
   }
 }
 
-/** Stages the seed of a new signing key in `node.key.next`, durably, before a rotation (LOG5). */
+/**
+ * Stages the seed of a new signing key in `node.key.next`, durably, before a rotation (LOG5).
+ * When `node.key` is encrypted, the new one is too, with the same passphrase.
+ */
 export function stageNextKey(dataDir: string, privateKeySeed: string): void {
-  writeDurably(nextKeyPath(dataDir), `${privateKeySeed}\n`);
+  writeDurably(nextKeyPath(dataDir), keyFileText(dataDir, privateKeySeed));
+}
+
+/** The text of a key file for `seed`: encrypted when the folder's key is, else the bare seed. */
+export function keyFileText(dataDir: string, seed: string): string {
+  const current = keyPath(dataDir);
+  if (!existsSync(current) || !isEncryptedKeyText(readFileSync(current, 'utf8'))) return `${seed}\n`;
+  const passphrase = passphraseOf(dataDir);
+  if (passphrase === null) throw new KeyFileError(`${current} is encrypted and no passphrase is given`);
+  return encryptKeyText(seed, passphrase);
+}
+
+/**
+ * The passphrases that opened each folder's key in this process, so a rotation's new key is
+ * encrypted with the one the node started with, however it was given (environment or file).
+ */
+const openedWith = new Map<string, string>();
+
+/** The passphrase of a folder's key: from the environment, else the one it was opened with, else its file. */
+function passphraseOf(dataDir: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const fromEnvironment = keyPassphrase(env, undefined);
+  if (fromEnvironment !== null) return fromEnvironment;
+  const remembered = openedWith.get(dataDir);
+  if (remembered !== undefined) return remembered;
+  return keyPassphrase(env, loadConfig(dataDir, env).keyPassphraseFile);
+}
+
+/** Reads a key file's seed, decrypting it when encrypted (KeyFileError when that fails). */
+function readSeed(dataDir: string, path: string, env: NodeJS.ProcessEnv = process.env): string {
+  const text = readFileSync(path, 'utf8');
+  if (!isEncryptedKeyText(text)) return text.trim();
+  const passphrase = passphraseOf(dataDir, env);
+  const seed = decryptKeyText(text, passphrase, path);
+  if (passphrase !== null) openedWith.set(dataDir, passphrase);
+  return seed;
 }
 
 /** Drops a staged key whose rotation did not happen. */
@@ -140,17 +186,21 @@ export function stagedKey(dataDir: string): string | null {
   const path = nextKeyPath(dataDir);
   if (!existsSync(path)) return null;
   try {
-    return new Signer(readFileSync(path, 'utf8').trim()).publicKey;
+    return new Signer(readSeed(dataDir, path)).publicKey;
   } catch {
     return null;
   }
 }
 
-/** Reads the node's signing key. */
-export function loadSigner(dataDir: string): Signer {
+/**
+ * Reads the node's signing key, decrypting it with its passphrase when it is encrypted
+ * (`LIAISON_KEY_PASSPHRASE` or the file `keyPassphraseFile` names, in `env`); a missing or wrong
+ * passphrase is a `KeyFileError` that says so.
+ */
+export function loadSigner(dataDir: string, env: NodeJS.ProcessEnv = process.env): Signer {
   const path = keyPath(dataDir);
   if (!existsSync(path)) throw new ConfigError(`${path} is missing: this folder has no node key`);
-  return new Signer(readFileSync(path, 'utf8').trim());
+  return new Signer(readSeed(dataDir, path, env));
 }
 
 /**
@@ -174,8 +224,13 @@ export function nodeCard(dataDir: string): string {
   return cardText(config, signer, tls.fingerprint);
 }
 
-/** The card of a node as JSON text. */
-export function cardText(config: NodeConfig, signer: Signer, tlsFingerprint: string): string {
+/** The card of a node as JSON text; a revocation card names what it revokes (LOG5, revocation.ts). */
+export function cardText(
+  config: NodeConfig,
+  signer: Signer,
+  tlsFingerprint: string,
+  revokes?: CardBody['revokes'],
+): string {
   const card = makeCard(
     {
       nodeId: config.nodeId,
@@ -184,6 +239,7 @@ export function cardText(config: NodeConfig, signer: Signer, tlsFingerprint: str
       federationUrl: config.federationUrl,
       publicKey: signer.publicKey,
       tlsFingerprint,
+      ...(revokes ? { revokes } : {}),
     },
     signer,
   );

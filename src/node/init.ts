@@ -1,7 +1,10 @@
 /**
- * Creating a node's folder (`liaison init`) and its users (`liaison user add`).
+ * Creating a node's folder (`liaison init`) and its users (`liaison user add`). `liaison init`
+ * never overwrites a key: a folder that holds a config or a `node.key` is refused. It writes the
+ * signing key mode 0600, encrypted when given a passphrase (keyFile.ts), and the console's
+ * self-signed HTTPS certificate (SEC2, consoleTls.ts) next to the federation's (FED2).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { isoTime, systemClock } from '../core/clock.ts';
 import type { Language } from '../core/phrasebook/types.ts';
 import { generateKeyPair, Signer } from '../core/sign.ts';
@@ -11,7 +14,9 @@ import { hashPassword } from '../server/passwords.ts';
 import { newTotpSecret, otpauthUri } from '../server/totp.ts';
 import type { Store } from '../store/types.ts';
 import { ConfigError, configPath, type NodeConfig, writeConfig } from './config.ts';
+import { createConsoleTlsFiles, isHttpsOn } from './consoleTls.ts';
 import { createTlsFiles, keyPath, openStore } from './folder.ts';
+import { encryptKeyText, writeSecretFile } from './keyFile.ts';
 
 export interface InitOptions {
   dataDir: string;
@@ -23,6 +28,8 @@ export interface InitOptions {
   federationPort?: number;
   publicUrl?: string;
   federationUrl?: string;
+  /** Encrypts `node.key` with this passphrase (scrypt + AES-256-GCM); plain when not given. */
+  passphrase?: string | null;
 }
 
 /** Creates a node folder: config, signing key, store with this node registered. */
@@ -30,25 +37,35 @@ export async function initNode(options: InitOptions): Promise<NodeConfig> {
   if (existsSync(configPath(options.dataDir))) {
     throw new ConfigError(`${options.dataDir} already holds a node (config.json exists)`);
   }
+  if (existsSync(keyPath(options.dataDir))) {
+    throw new ConfigError(
+      `${keyPath(options.dataDir)} exists: liaison init never overwrites a node's key (move it away first if it is really not needed)`,
+    );
+  }
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const host = options.host ?? '127.0.0.1';
   const federationPort = options.federationPort ?? options.httpPort + 100;
+  const scheme = isHttpsOn({ host }) ? 'https' : 'http';
   const config: NodeConfig = {
     nodeId: options.nodeId,
     name: options.name,
     host,
     httpPort: options.httpPort,
     federationPort,
-    publicUrl: options.publicUrl ?? `http://${host}:${options.httpPort}`,
-    federationUrl: options.federationUrl ?? `wss://${host}:${federationPort}`,
+    publicUrl: options.publicUrl ?? `${scheme}://${urlHost(host)}:${options.httpPort}`,
+    federationUrl: options.federationUrl ?? `wss://${urlHost(host)}:${federationPort}`,
     ackDeadlines: '',
     logLevel: 'info',
     headsIntervalMs: 1000,
   };
   const keys = generateKeyPair();
-  writeFileSync(keyPath(options.dataDir), `${keys.privateKey}\n`, { mode: 0o600 });
+  const keyText = options.passphrase
+    ? encryptKeyText(keys.privateKey, options.passphrase)
+    : `${keys.privateKey}\n`;
+  writeSecretFile(keyPath(options.dataDir), keyText);
   writeConfig(options.dataDir, config);
   const tls = createTlsFiles(options.dataDir, config.nodeId);
+  createConsoleTlsFiles(options.dataDir, config);
   const store = await openStore(options.dataDir);
   try {
     await store.putNode({
@@ -88,6 +105,11 @@ export async function initNode(options: InitOptions): Promise<NodeConfig> {
   return config;
 }
 
+/** A host as it goes in a URL: an IPv6 address in brackets. */
+function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
 /** A logger that drops everything (offline CLI work). */
 export const silentLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -95,7 +117,7 @@ export interface AddUserOptions {
   username: string;
   role: Role;
   password: string;
-  /** Demo users only: no second factor (SEC2). */
+  /** Demo users only: no second factor, and none asked for at login (SEC2). */
   withoutTotp?: boolean;
   /** The language they read templated messages in (HOT6); English when not given. */
   language?: Language;
@@ -121,6 +143,7 @@ export async function addUser(store: Store, nodeId: string, options: AddUserOpti
     failedLogins: 0,
     lockedUntil: null,
     language: options.language ?? 'en',
+    totpExempt: options.withoutTotp === true,
   });
   return totpSecret ? otpauthUri(totpSecret, `${options.username}@${nodeId}`) : null;
 }

@@ -3,7 +3,8 @@
  * hotline → federation → server. `startNode` is what `liaison serve` runs.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
 import pino, { type Logger as PinoLogger } from 'pino';
 import { CallRequests } from '../calls/requests.ts';
 import { type Clock, isoTime, offsetClock, systemClock } from '../core/clock.ts';
@@ -14,38 +15,50 @@ import { Notices } from '../encounters/notices.ts';
 import { BlobExchange, blobMetrics } from '../federation/blobs.ts';
 import { Drills } from '../federation/drills.ts';
 import { Federation } from '../federation/federation.ts';
+import { PeerFrameLimits } from '../federation/frameLimits.ts';
 import { HeadsRecorder } from '../federation/headsRecorder.ts';
 import { LinkEvents } from '../federation/linkEvents.ts';
 import { Hotline } from '../hotline/messages.ts';
 import { Ledger } from '../record/ledger.ts';
 import { registerAdminRoutes } from '../server/adminRoutes.ts';
 import { buildApp } from '../server/app.ts';
+import { AuditLog } from '../server/audit.ts';
+import { registerAuditRoutes } from '../server/auditRoutes.ts';
 import { registerCallRoutes } from '../server/callRoutes.ts';
 import { registerDossierRoutes } from '../server/dossierRoutes.ts';
 import { registerEncounterRoutes } from '../server/encounterRoutes.ts';
+import { ApiError } from '../server/errors.ts';
 import { registerEscalationRoutes } from '../server/escalationRoutes.ts';
 import { NodeMetrics } from '../server/metrics.ts';
+import { installRateLimits } from '../server/rateLimits.ts';
 import { registerRecordingRoutes } from '../server/recordingRoutes.ts';
 import { Sessions } from '../server/sessions.ts';
 import { StreamHub } from '../server/stream.ts';
 import { registerTalkRoutes } from '../server/talkRoutes.ts';
+import { UserAdmin } from '../server/userAdmin.ts';
+import { registerUserRoutes } from '../server/userRoutes.ts';
 import type { Store } from '../store/types.ts';
 import { BlobStore, blobsDir } from './blobStore.ts';
 import { callWiring } from './callWiring.ts';
 import {
   ConfigError,
+  DEFAULT_API_ADDRESS_RATE_LIMIT,
+  DEFAULT_API_RATE_LIMIT,
   DEFAULT_DRILL_INTERVAL_MS,
   DEFAULT_MAX_BLOB_BYTES,
   loadConfig,
   type NodeConfig,
   parseDeadlines,
+  parseRateLimit,
 } from './config.ts';
+import { loadConsoleTls } from './consoleTls.ts';
 import { escalationParts } from './escalationWiring.ts';
 import { adminTokenPath, CONSOLE_DIR, loadSigner, loadTlsIdentity, openStore } from './folder.ts';
+import { checkSecretFiles, writeSecretFile } from './keyFile.ts';
 import { recoverKeyRotation } from './keyRotation.ts';
 import { keyServices, OwnRotations, peerProofKey } from './keyWiring.ts';
 import { ResilientStdout } from './logDestination.ts';
-import { importCard, parseCard } from './pairing.ts';
+import { CardError, importCard, parseCard } from './pairing.ts';
 import { acquirePidFile, releasePidFile } from './pidfile.ts';
 import { RESTORED_AT_KEY, RestoreGate } from './restoreGate.ts';
 import { talkWiring } from './talkWiring.ts';
@@ -72,7 +85,24 @@ export interface RunningNode {
   headsRecorder: HeadsRecorder;
   drills: Drills;
   url: string;
+  /** The HTTP app, for in-process requests (`app.inject`) by the hostile input suite (SEC3). */
+  app: FastifyInstance;
   stop(): Promise<void>;
+}
+
+/** A card's HTTP status (SEC3): 400 for a bad or forged one, 409 for one at odds with what is held. */
+function cardErrorStatus(code: string): number {
+  return code === 'key-mismatch' ? 409 : 400;
+}
+
+/** Parses a card given to the API; a bad one is a 400 `bad-card`. */
+function parseCardForApi(cardText: string) {
+  try {
+    return parseCard(cardText);
+  } catch (error) {
+    if (error instanceof CardError) throw new ApiError(400, error.code, error.message);
+    throw error;
+  }
 }
 
 /** Starts a node from its folder: store, ledger, federation listener and dialers, HTTP server. */
@@ -84,7 +114,18 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const clock = options.clock ?? (config.clockOffsetMs ? offsetClock(config.clockOffsetMs) : systemClock);
   const logger =
     options.logger ?? pino({ level: config.logLevel, base: { node: config.nodeId } }, new ResilientStdout());
-  loadSigner(dataDir); // a folder without a key fails before anything is opened
+  // SEC2: HTTPS everywhere but loopback; keys at rest mode 0600 (refused otherwise, keyFile.ts).
+  const consoleTls = loadConsoleTls(dataDir, config);
+  checkSecretFiles(
+    dataDir,
+    [config.httpsKeyFile, config.keyPassphraseFile].filter((f): f is string => f !== undefined),
+  );
+  if (consoleTls && consoleTls.validTo.getTime() - clock.now() < 30 * 86_400_000)
+    logger.warn(
+      { validTo: consoleTls.validTo, source: consoleTls.source },
+      'the console certificate expires soon',
+    );
+  loadSigner(dataDir, env); // a folder without a key, or a wrong passphrase, fails before anything is opened
   acquirePidFile(dataDir);
   const store = await openStore(dataDir);
   try {
@@ -92,7 +133,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     const recovery = await recoverKeyRotation(dataDir, store, config.nodeId);
     if (recovery !== 'none') logger.warn({ recovery }, 'key rotation recovered at start');
     // The key the node signs with; a rotation replaces it (keyWiring.ts).
-    let signer = loadSigner(dataDir);
+    let signer = loadSigner(dataDir, env);
     const ledger = new Ledger({ store, signer, selfId: config.nodeId, clock, logger });
     await ledger.open();
     const registeredKey = ledger.nodeKey(config.nodeId);
@@ -197,6 +238,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       blobs: blobExchange,
       calls: callParts.linkHooks,
       peerHeadsArrived: (peer, heads) => restoreGate?.peerHeadsArrived(peer, heads),
+      // SEC4: each peer's frame-rate limits, kept across its reconnects.
+      frameLimits: new PeerFrameLimits(clock),
     });
 
     // Delivery latency (for /metrics): from an own event's timestamp to the receipt naming it,
@@ -221,7 +264,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     });
 
     const adminToken = randomBytes(32).toString('base64url');
-    writeFileSync(adminTokenPath(dataDir), `${adminToken}\n`, { mode: 0o600 });
+    writeSecretFile(adminTokenPath(dataDir), `${adminToken}\n`);
     const sessions = new Sessions(store, config.nodeId, clock, adminToken);
     const stream = new StreamHub(store, ledger, hotline, federation, metrics, logger);
     const calls = callParts.attach({ federation, stream, hotline });
@@ -255,24 +298,32 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       isLineClosed,
     });
 
-    const pair = async (cardText: string) => {
-      const card = parseCard(cardText);
+    const pair = async (cardText: string, safetyCode?: string) => {
+      const card = parseCardForApi(cardText);
       const result = await importCard(
         card,
         { nodeId: config.nodeId, name: config.name, publicKey: signer.publicKey },
         store,
         ledger,
         isoTime(clock.now()),
-      );
+        { safetyCode },
+      ).catch((error: unknown) => {
+        if (error instanceof CardError)
+          throw new ApiError(cardErrorStatus(error.code), error.code, error.message);
+        throw error;
+      });
       peers = (await store.listNodes()).filter((n) => !n.isSelf);
       // FED1: importing the card of an unpaired peer re-pairs; the same hotline reopens.
       await pairings.repair(card.nodeId, config.nodeId);
+      // LOG5: a revoked key's links (its old TLS certificate) end; the new card's are dialed.
+      if (result.revokedLines > 0) federation.removePeer(card.nodeId, `${card.nodeId}'s key was revoked`);
       federation.addPeer(card.nodeId);
       return {
         peer: result.peer.nodeId,
         line: result.line.id,
         safetyCode: result.safetyCode,
         fingerprint: result.fingerprint,
+        revokedLines: result.revokedLines,
       };
     };
 
@@ -289,7 +340,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       },
       clock,
       pair,
-      isHttps: config.publicUrl.startsWith('https:'),
+      isHttps: consoleTls !== null,
+      https: consoleTls,
       logger,
       metrics,
       stream,
@@ -309,6 +361,16 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
         },
       }),
     });
+    // SEC4: the API's rate limits, after app.ts's hook that finds each request's session.
+    installRateLimits(app, {
+      perSession: parseRateLimit(config.apiRateLimit ?? DEFAULT_API_RATE_LIMIT),
+      perAddress: parseRateLimit(config.apiAddressRateLimit ?? DEFAULT_API_ADDRESS_RATE_LIMIT),
+      clock,
+    });
+    // SEC5, SEC1: the audit log on the local line; the admin's user routes.
+    const audit = new AuditLog({ ledger, store, clock, logger });
+    registerAuditRoutes(app, { nodeId: config.nodeId, store, audit });
+    registerUserRoutes(app, { nodeId: config.nodeId, users: new UserAdmin(store, clock), sessions, stream });
     registerAdminRoutes(app, {
       releaseAppends: async () => {
         const reason = ledger.appendsHeldBecause;
@@ -380,7 +442,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       },
       headsRecorder,
       drills,
-      url: `http://${config.host}:${config.httpPort}`,
+      url: `${consoleTls ? 'https' : 'http'}://${config.host}:${config.httpPort}`,
+      app,
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -395,6 +458,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
         blobExchange.stop();
         await federation.stop();
         await app.close();
+        await audit.stop();
         pairings.stop();
         await ledger.idle();
         await store.close();

@@ -6,12 +6,20 @@
  * Importing a card makes the peer known and creates the hotline between the two nodes. The
  * hotline's genesis (`line.created`, LOG1) is written by the member with the smaller node id;
  * the other member receives it over the link before it can write on the line.
+ *
+ * Revocation (LOG5, issue 7 part 6): a node whose key was compromised makes a new key by a
+ * rotation and a new card, signed by the NEW key, whose `revokes` names the old key and, on every
+ * line, the seq and id of its `key.rotated` event (src/node/revocation.ts). A peer imports it only
+ * with the safety code its admin heard by voice from the revoking node's admin (`safetyCode`),
+ * since the old key, in a thief's hands, could sign anything; the import then pins those
+ * rotations (src/core/keyHistory.ts) and takes the card's new TLS fingerprint.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalBytes } from '../core/canonical.ts';
+import type { PinnedRotation } from '../core/keyHistory.ts';
 import { fingerprint, type Signer, verifySignature } from '../core/sign.ts';
-import { NODE_ID_PATTERN } from '../core/types.ts';
+import { EVENT_ID_PATTERN, LINE_ID_PATTERN, NODE_ID_PATTERN, PUBLIC_KEY_PATTERN } from '../core/types.ts';
 import type { Ledger } from '../record/ledger.ts';
 import type { LineRecord, NodeRecord, Store } from '../store/types.ts';
 
@@ -25,6 +33,25 @@ const cardBody = z
     publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
     /** SHA-256 of the node's federation TLS certificate, pinned by its peers (FED2). */
     tlsFingerprint: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint as AA:BB:…'),
+    /** A revocation card's: the revoked key, and where on each line the new key took over (LOG5). */
+    revokes: z
+      .object({
+        key: z.string().regex(PUBLIC_KEY_PATTERN),
+        lines: z
+          .array(
+            z
+              .object({
+                line: z.string().regex(LINE_ID_PATTERN),
+                seq: z.number().int().min(1),
+                id: z.string().regex(EVENT_ID_PATTERN),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(10_000),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -34,9 +61,12 @@ export interface Card extends CardBody {
   sig: string;
 }
 
-/** A card that cannot be used, with the reason. */
+/** A card that cannot be used, with the reason and a kebab-case code for the API (SEC3). */
 export class CardError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code = 'bad-card',
+  ) {
     super(message);
     this.name = 'CardError';
   }
@@ -94,6 +124,8 @@ export interface PairResult {
   fingerprint: string;
   /** False when the card was already imported with the same key. */
   isNew: boolean;
+  /** The lines on which a revocation card's rotations were pinned (0 for an ordinary card). */
+  revokedLines: number;
 }
 
 /**
@@ -106,15 +138,21 @@ export async function importCard(
   store: Store,
   ledger: Ledger,
   nowIso: string,
+  options: { safetyCode?: string | undefined } = {},
 ): Promise<PairResult> {
   if (card.nodeId === self.nodeId)
     throw new CardError(`this is the card of this node (${self.nodeId}) itself`);
   const known = await store.getNode(card.nodeId);
+  let revoked: PinnedRotation[] = [];
   if (known && known.publicKey !== card.publicKey) {
-    throw new CardError(
-      `node ${card.nodeId} is already paired with another key; a key changes only by a signed key.rotated event (LOG5): ` +
-        'import the card once that event has arrived, or ask for its current card',
-    );
+    if (!card.revokes) {
+      throw new CardError(
+        `node ${card.nodeId} is already paired with another key; a key changes only by a signed key.rotated event (LOG5): ` +
+          'import the card once that event has arrived, or ask for its current card',
+        'key-mismatch',
+      );
+    }
+    revoked = checkRevocation(card, self.publicKey, ledger, options.safetyCode);
   }
   const peer: NodeRecord = {
     nodeId: card.nodeId,
@@ -126,6 +164,8 @@ export async function importCard(
     addedAt: known?.addedAt ?? nowIso,
     tlsFingerprint: card.tlsFingerprint,
   };
+  // The pins first: they carry the old key's place in the chain, which setNodeKey alone would not.
+  if (revoked.length > 0) await ledger.pinRotations(revoked);
   await store.putNode(peer);
   ledger.setNodeKey(peer.nodeId, peer.publicKey);
   const members = [self.nodeId, peer.nodeId].sort();
@@ -151,5 +191,54 @@ export async function importCard(
     safetyCode: safetyCode(self.publicKey, peer.publicKey),
     fingerprint: fingerprint(peer.publicKey),
     isNew: !known,
+    revokedLines: revoked.length,
   };
+}
+
+/** Digits only, so "1234 5678 9012" and "123456789012" compare equal. */
+function digitsOf(code: string): string {
+  return code.replace(/\D/g, '');
+}
+
+/**
+ * Checks a revocation card against what this node holds: it must revoke a key this node knows
+ * for that peer, and the admin must give the safety code heard by voice. Returns the rotations
+ * to pin (one per line the card names).
+ */
+function checkRevocation(
+  card: Card,
+  selfKey: string,
+  ledger: Ledger,
+  spokenCode: string | undefined,
+): PinnedRotation[] {
+  const revokes = card.revokes;
+  if (!revokes) return [];
+  if (!ledger.knownKeys(card.nodeId).includes(revokes.key)) {
+    throw new CardError(
+      `this card revokes a key of ${card.nodeId} that this node never knew: ask for its current card`,
+      'key-mismatch',
+    );
+  }
+  const expected = safetyCode(selfKey, card.publicKey);
+  if (spokenCode === undefined || spokenCode.trim() === '') {
+    throw new CardError(
+      `this card revokes ${card.nodeId}'s key (${fingerprint(revokes.key)}): ask its admin by voice for the new safety code and give it with the card`,
+      'safety-code-required',
+    );
+  }
+  if (digitsOf(spokenCode) !== digitsOf(expected)) {
+    throw new CardError(
+      `the safety code given does not match this card's: it may be forged; nothing was changed`,
+      'safety-code-mismatch',
+    );
+  }
+  return revokes.lines.map(({ line, seq, id }) => ({
+    line,
+    origin: card.nodeId,
+    seq,
+    fromSeq: seq + 1,
+    previousKey: revokes.key,
+    publicKey: card.publicKey,
+    id,
+  }));
 }

@@ -7,7 +7,7 @@
  * local line included), each signed with the old key, then makes the new key the signer of every
  * later event.
  */
-import { canonicalBytes } from '../core/canonical.ts';
+import { CanonicalizationError, canonicalBytes } from '../core/canonical.ts';
 import { nextEnvelopeFields } from '../core/chain.ts';
 import { isoTime } from '../core/clock.ts';
 import { signEvent } from '../core/event.ts';
@@ -42,6 +42,23 @@ export interface BuildContext {
   index: HeadIndex;
 }
 
+/**
+ * The canonical bytes of a body, or RecordError `unsignable-body` (a 400) when it has none: text
+ * from a request with a lone surrogate, say, which RFC 8785 cannot sign (found by the fuzz suite,
+ * SEC3). Checked before anything of the append changes, so nothing is left half done.
+ */
+function signableBytes(body: JsonObject): Uint8Array {
+  try {
+    return canonicalBytes(body);
+  } catch (error) {
+    if (!(error instanceof CanonicalizationError)) throw error;
+    throw new RecordError(
+      'unsignable-body',
+      `the record cannot hold this (${error.message}): text must be valid Unicode`,
+    );
+  }
+}
+
 /** Builds this node's events; holds the key it signs with. */
 export class EventBuilder {
   constructor(
@@ -66,7 +83,7 @@ export class EventBuilder {
         `line ${job.line} has not received its genesis from its peer yet`,
       );
     }
-    if (canonicalBytes(job.body).length > MAX_BODY_BYTES) {
+    if (signableBytes(job.body).length > MAX_BODY_BYTES) {
       throw new RecordError('body-too-large', `an event body may hold at most ${MAX_BODY_BYTES} bytes`);
     }
     // The check every peer applies (LOG2): an event it would refuse must not be stored here either.

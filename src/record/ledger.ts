@@ -17,7 +17,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import { isoTime } from '../core/clock.ts';
-import { KEY_ROTATED_EVENT_TYPE, KeyHistory, type KeyRotation, parseRotation } from '../core/keyHistory.ts';
+import {
+  KEY_ROTATED_EVENT_TYPE,
+  KeyHistory,
+  type KeyRotation,
+  type PinnedRotation,
+  parseRotation,
+} from '../core/keyHistory.ts';
 import type { Signer } from '../core/sign.ts';
 import type { JsonObject, LiaisonEvent } from '../core/types.ts';
 import type { DeliveryRow, LineRecord, ProjectionOp, Store, StoredEvent } from '../store/types.ts';
@@ -79,6 +85,16 @@ type Job =
       resolve: (events: StoredEvent[]) => void;
       reject: (error: Error) => void;
     };
+
+/** The store meta key of the rotations pinned by imported revocation cards (LOG5, keyHistory.ts). */
+export const PINNED_ROTATIONS_KEY = 'pinned-rotations';
+
+/** The pinned rotations kept in the store's meta (written only by `pinRotations`). */
+function parsePins(text: string | null): PinnedRotation[] {
+  if (!text) return [];
+  const parsed: unknown = JSON.parse(text);
+  return Array.isArray(parsed) ? (parsed as PinnedRotation[]) : [];
+}
 
 /** Jobs grouped into one commit at most; bounds the latency a huge batch can add to an author. */
 const MAX_JOBS_PER_COMMIT = 512;
@@ -142,6 +158,8 @@ export class Ledger {
       if (typeof rotation === 'string') continue;
       this.keys.add(rotation);
     }
+    // Rotations pinned by revocation cards (LOG5): in force whether or not their events arrived.
+    for (const pin of parsePins(await this.store.getMeta(PINNED_ROTATIONS_KEY))) this.keys.pin(pin);
     for (const node of nodes) {
       const current = this.keys.currentKey(node.nodeId);
       if (current !== undefined && current !== node.publicKey)
@@ -189,6 +207,28 @@ export class Ledger {
   /** A node's current signing key, following the rotations held (LOG5); undefined for a stranger. */
   nodeKey(nodeId: string): string | undefined {
     return this.keys.currentKey(nodeId);
+  }
+
+  /** Every key a node is known to have used, the current one first (LOG5). */
+  knownKeys(nodeId: string): string[] {
+    return this.keys.knownKeys(nodeId);
+  }
+
+  /**
+   * Pins the rotations a revocation card names (LOG5, keyHistory.ts): kept in the store, so they
+   * hold after a restart before their events arrive, and in force at once.
+   */
+  async pinRotations(pins: readonly PinnedRotation[]): Promise<void> {
+    const held = parsePins(await this.store.getMeta(PINNED_ROTATIONS_KEY));
+    const isHeld = (pin: PinnedRotation) =>
+      held.some(
+        (h) => h.line === pin.line && h.origin === pin.origin && h.seq === pin.seq && h.id === pin.id,
+      );
+    await this.store.setMeta(
+      PINNED_ROTATIONS_KEY,
+      JSON.stringify([...held, ...pins.filter((p) => !isHeld(p))]),
+    );
+    for (const pin of pins) this.keys.pin(pin);
   }
 
   /** The key this node signs with now. */

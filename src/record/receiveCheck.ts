@@ -6,7 +6,8 @@
  * the event enters the write queue. `checkBatch` runs inside a commit, in batch order, against the
  * heads held (and the events accepted earlier in the same commit): membership, the signature again
  * when a rotation changed the key since, quarantine and equivocation (LOG9), duplicates (FED4),
- * the chain (LOG4, LOG6), genesis (FED9) and key rotations (LOG5). Accepted events advance the
+ * the chain (LOG4, LOG6), genesis (FED9), key rotations and revocations (LOG5: from the seq a
+ * revocation card pins, only the named event and then the new key). Accepted events advance the
  * in-memory heads and key history, each with an undo step in case the commit fails.
  */
 import { checkChain, type HeldEventInfo } from '../core/chain.ts';
@@ -164,9 +165,22 @@ export class ReceiveChecker {
       return reject('not-member', `peer ${peer} is not a member of line ${event.line}`);
     if (!line.members.includes(event.origin))
       return reject('not-member', `origin ${event.origin} is not a member of line ${event.line}`);
+    const pinnedId = this.context.keys.pinnedId(event.line, event.origin, event.seq);
+    if (pinnedId !== undefined && pinnedId !== id) {
+      return reject(
+        'revoked-key',
+        `${event.origin}'s old key was revoked on ${event.line} at seq ${event.seq}: only the key.rotated event its new card names stands there`,
+      );
+    }
     const isSignatureValid = await this.signatureHolds(pre, event);
     if (isSignatureValid === null)
       return reject('unknown-origin', `no key is known for node ${event.origin}`);
+    if (!isSignatureValid && this.isSignedWithRevokedKey(event)) {
+      return reject(
+        'revoked-key',
+        `signed with a key of ${event.origin} that was revoked on ${event.line} before seq ${event.seq}`,
+      );
+    }
 
     if (this.context.quarantine.has(event.line, event.origin)) {
       return reject(
@@ -224,6 +238,12 @@ export class ReceiveChecker {
       return { kind: 'accepted', event, depSeqs, rotation };
     }
     return { kind: 'accepted', event, depSeqs };
+  }
+
+  /** Whether the event verifies with a key a revocation retired before its seq (LOG5). */
+  private isSignedWithRevokedKey(event: LiaisonEvent): boolean {
+    const revoked = this.context.keys.revokedKeyAt(event.line, event.origin, event.seq);
+    return revoked !== undefined && verifySignature(revoked, signedBytes(event), event.sig);
   }
 
   /**

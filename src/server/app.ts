@@ -1,24 +1,27 @@
 /**
  * The node's HTTP face: the API, the console's stream, the console itself, `/healthz` and
- * `/metrics`. JSON bodies over 1 MiB are refused with 413 (SEC3).
+ * `/metrics`. JSON bodies over 1 MiB are refused with 413 (SEC3); CSRF checks and security
+ * headers are in requestGuards.ts (SEC2).
  */
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
-import fastifyWebsocket from '@fastify/websocket';
+import fastifyWebsocket, { type WebsocketHandler } from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { z } from 'zod';
 import type { CallRequests } from '../calls/requests.ts';
+import { registerAuthRoutes } from './authRoutes.ts';
 import { type BlobRouteOptions, registerBlobRoutes } from './blobRoutes.ts';
 import { registerCallRequestRoutes } from './callRequestRoutes.ts';
 import { registerDrillRoutes } from './drillRoutes.ts';
 import { registerDutyRoutes } from './dutyRoutes.ts';
-import { installErrorHandling } from './errors.ts';
+import { ApiError, answerClientError, answerFrameworkError, installErrorHandling } from './errors.ts';
 import { type KeyServices, registerKeyRoutes } from './keyRoutes.ts';
 import { registerMeRoutes } from './meRoutes.ts';
 import type { NodeMetrics } from './metrics.ts';
 import { isAllowed } from './permissions.ts';
 import { registerPhrasebookRoutes } from './phrasebookRoutes.ts';
 import { registerReportRoutes } from './reportRoutes.ts';
+import { installRequestGuards } from './requestGuards.ts';
 import { type ApiServices, registerRoutes } from './routes.ts';
 import { tokenFrom } from './sessions.ts';
 import type { StreamHub } from './stream.ts';
@@ -52,6 +55,8 @@ export interface AppOptions extends ApiServices {
   blobs?: BlobRouteOptions;
   /** Call requests (HOT7); without them the node serves no call request routes. */
   callRequests?: CallRequests;
+  /** Serve over HTTPS with this certificate and key (SEC2, src/node/consoleTls.ts); plain HTTP without. */
+  https?: { keyPem: string; certPem: string } | null;
 }
 
 const streamQuery = z
@@ -67,15 +72,29 @@ const streamQuery = z
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    // SEC2: the console and API over TLS everywhere but loopback (the type stays the HTTP one's).
+    ...((options.https
+      ? { https: { key: options.https.keyPem, cert: options.https.certPem, requireHostHeader: false } }
+      : {}) as object),
+    // Node refuses an HTTP/1.1 request without Host with an empty 400; the hook below answers it (SEC3).
+    http: { requireHostHeader: false },
     loggerInstance: options.logger,
     bodyLimit: MAX_JSON_BODY_BYTES,
     // Requests are counted in /metrics; logging each one would cost more than serving it.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // SEC3: a bad path, or a request that is not HTTP, is refused in our envelope too, not Fastify's.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   installErrorHandling(app);
+  installRequestGuards(app, { isHttps: options.isHttps });
   app.decorateRequest('principal', null);
 
+  app.addHook('onRequest', async (request) => {
+    if (request.raw.httpVersion === '1.1' && !request.headers.host)
+      throw new ApiError(400, 'host-required', 'an HTTP/1.1 request names its Host (RFC 9112)');
+  });
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
     const token = tokenFrom(request.headers, request.query);
@@ -93,7 +112,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-  app.get('/api/v1/stream', { websocket: true }, (socket, request) => {
+  // SEC3: a plain GET (no WebSocket upgrade) gets the envelope, not the plugin's empty 404.
+  const streamOverPlainHttp = async () => {
+    throw new ApiError(426, 'upgrade-required', 'the stream is a WebSocket: open it with ws:// or wss://');
+  };
+  const attachStream: WebsocketHandler = (socket, request) => {
     const parsed = streamQuery.safeParse(request.query ?? {});
     if (!request.principal) {
       socket.close(4401, 'unauthenticated');
@@ -106,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const identity = {
       clientId: parsed.data.client ?? null,
       takesCalls: isAllowed(request.principal.role, 'call.make'),
+      readsAudit: isAllowed(request.principal.role, 'audit.read'),
       user: request.principal.author,
     };
     void options.stream.attach(socket, parsed.data.since ?? null, identity).then(() => {
@@ -113,8 +137,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'peer', peer }));
       }
     });
-  });
+  };
+  app.route({ method: 'GET', url: '/api/v1/stream', handler: streamOverPlainHttp, wsHandler: attachStream });
 
+  registerAuthRoutes(app, options);
   registerRoutes(app, options);
   registerDrillRoutes(app, options);
   registerReportRoutes(app, options);

@@ -3,7 +3,8 @@
  * leaves as `{"error": "kebab-code", "message": "…", "fields"?: [{path, message}]}`, never a
  * framework's default text and never a 500 for a client's mistake.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { RecordError } from '../record/ledger.ts';
 import { isStoreUnavailable } from '../store/errors.ts';
@@ -20,6 +21,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields?: FieldProblem[],
+    /** More for the client beside the envelope, e.g. `enrolmentToken` (SEC2). */
+    readonly details?: Record<string, string | number>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -99,6 +102,58 @@ function fromFastify(error: FastifyError): ApiError | null {
   return null;
 }
 
+/**
+ * Fastify's refusals before a request reaches a route — a path that is not valid percent-encoding,
+ * a path parameter over 100 characters — in the SEC3 envelope (the `frameworkErrors` option of
+ * app.ts); without it Fastify answers them with its own body. Found by the fuzz suite.
+ */
+export function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  let apiError: ApiError;
+  if (error.code === 'FST_ERR_BAD_URL') {
+    apiError = new ApiError(400, 'bad-url', 'the path is not valid percent-encoded UTF-8');
+  } else if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    apiError = new ApiError(414, 'path-too-long', 'a part of the path is longer than any id the node has');
+  } else {
+    request.log.error({ err: error }, 'unexpected error before routing');
+    apiError = new ApiError(500, 'internal', 'the node could not handle this request; it has been logged');
+  }
+  void reply.status(apiError.status).send({ error: apiError.code, message: apiError.message });
+}
+
+/** What Node's HTTP parser refused, as the status, code and message of the SEC3 envelope. */
+function clientErrorAnswer(
+  code: string | undefined,
+): [status: number, reason: string, error: string, message: string] {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return [408, 'Request Timeout', 'request-timeout', 'the request did not arrive in time'];
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return [431, 'Request Header Fields Too Large', 'headers-too-large', 'the request headers are too large'];
+  return [400, 'Bad Request', 'bad-http', 'the request is not valid HTTP/1.1'];
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (a broken request line, a bad
+ * Content-Length or chunk, headers over the limit) answered in the SEC3 envelope on the raw
+ * socket (the `clientErrorHandler` option of app.ts), as Fastify's default does with its own
+ * body. Found by the fuzz suite.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // A reset connection is gone: there is no one to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, code, message] = clientErrorAnswer(error.code);
+  const body = JSON.stringify({ error: code, message });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 /** Installs the central error and not-found handlers. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -121,6 +176,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       apiError = new ApiError(500, 'internal', 'the node could not handle this request; it has been logged');
     }
     const body: { error: string; message: string; fields?: FieldProblem[] } = {
+      ...apiError.details,
       error: apiError.code,
       message: apiError.message,
     };

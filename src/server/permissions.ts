@@ -23,6 +23,7 @@ export const ACTIONS = [
   'talk.join',
   'encounter.report',
   'notice.issue',
+  'audit.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -45,6 +46,7 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
     'talk.join',
     'encounter.report',
     'notice.issue',
+    'audit.read',
   ],
   supervisor: [
     'line.read',
@@ -63,6 +65,7 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
     'talk.join',
     'encounter.report',
     'notice.issue',
+    'audit.read',
   ],
   officer: [
     'line.read',

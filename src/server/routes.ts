@@ -9,16 +9,17 @@ import { BLOB_HASH_PATTERN, MAX_ATTACHMENTS } from '../core/blobCheck.ts';
 import type { Clock } from '../core/clock.ts';
 import { checkTemplated, TEMPLATE_ID_PATTERN } from '../core/phrasebook/render.ts';
 import { fingerprint, type Signer } from '../core/sign.ts';
-import { LINE_ID_PATTERN, PRECEDENCES } from '../core/types.ts';
+import { LINE_ID_PATTERN, type LiaisonEvent, PRECEDENCES } from '../core/types.ts';
 import type { Federation } from '../federation/federation.ts';
 import type { Hotline } from '../hotline/messages.ts';
 import { safetyCode } from '../node/pairing.ts';
 import { exportLines, rebuildProjections } from '../record/export.ts';
 import type { Ledger } from '../record/ledger.ts';
 import type { LineRecord, Store } from '../store/types.ts';
+import { isAuditEvent } from './audit.ts';
 import { ApiError, invalidInput } from './errors.ts';
 import { type Action, isAllowed } from './permissions.ts';
-import { type Principal, SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from './sessions.ts';
+import type { Principal, Sessions } from './sessions.ts';
 
 export interface ApiServices {
   nodeId: string;
@@ -30,8 +31,11 @@ export interface ApiServices {
   sessions: Sessions;
   signer: Signer;
   clock: Clock;
-  /** Imports a peer card through the running node (CLI `pair import`). */
-  pair(cardText: string): Promise<object>;
+  /**
+   * Imports a peer card through the running node (CLI `pair import`); a revocation card needs
+   * the safety code heard by voice (LOG5).
+   */
+  pair(cardText: string, safetyCode?: string): Promise<object>;
   /** Whether the console is served over HTTPS (decides the cookie's Secure flag). */
   isHttps: boolean;
 }
@@ -59,13 +63,6 @@ export function require(request: FastifyRequest, action: Action): Principal {
   return principal;
 }
 
-const loginBody = z
-  .object({
-    username: z.string().min(1).max(64),
-    password: z.string().min(1).max(256),
-    totp: z.string().max(12).optional(),
-  })
-  .strict();
 const lineParams = z.object({ id: z.string().regex(LINE_ID_PATTERN, 'not a line id') }).strict();
 const eventsQuery = z
   .object({
@@ -109,14 +106,23 @@ const createLineBody = z
   .strict();
 const equivocationParams = z.object({ number: z.coerce.number().int().min(1) }).strict();
 const resolveBody = z.object({ resolution: z.string().trim().min(3).max(2000) }).strict();
-const pairBody = z.object({ card: z.string().min(2).max(8192) }).strict();
+/** A card; a revocation card names each line it revokes on, so it may be long (LOG5). */
+const pairBody = z
+  .object({
+    card: z
+      .string()
+      .min(2)
+      .max(512 * 1024),
+    safetyCode: z.string().trim().max(32).optional(),
+  })
+  .strict();
 
 function lineView(line: LineRecord) {
   return { id: line.id, kind: line.kind, title: line.title, members: line.members };
 }
 
 export function registerRoutes(app: FastifyInstance, services: ApiServices): void {
-  const { store, ledger, hotline, sessions } = services;
+  const { store, ledger, hotline } = services;
 
   const readableLine = (request: FastifyRequest, id: string): LineRecord => {
     require(request, 'line.read');
@@ -124,28 +130,6 @@ export function registerRoutes(app: FastifyInstance, services: ApiServices): voi
     if (!line) throw new ApiError(404, 'unknown-line', `there is no line ${id}`);
     return line;
   };
-
-  app.post('/api/v1/auth/login', async (request, reply) => {
-    const body = parse(loginBody, request.body);
-    const { token, user } = await sessions.login(body.username, body.password, body.totp);
-    const secure = services.isHttps ? '; Secure' : '';
-    void reply.header(
-      'set-cookie',
-      `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_TTL_MS / 1000}${secure}`,
-    );
-    // The language is read here, not kept in the session, so a change (PATCH /me) shows at once.
-    const language = (await store.getUser(user.username))?.language ?? 'en';
-    return { token, user: { username: user.username, role: user.role, node: services.nodeId, language } };
-  });
-
-  app.post('/api/v1/auth/logout', async (request, reply) => {
-    const auth = request.headers.authorization;
-    const cookieToken = request.headers.cookie?.match(new RegExp(`${SESSION_COOKIE}=([^;]+)`))?.[1];
-    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : cookieToken;
-    if (token) await sessions.logout(token);
-    void reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
-    return { ok: true };
-  });
 
   app.get('/api/v1/lines', async (request) => {
     require(request, 'line.read');
@@ -163,6 +147,12 @@ export function registerRoutes(app: FastifyInstance, services: ApiServices): voi
     return reply.status(201).send(lineView(line));
   });
 
+  /** SEC5: the audit entries on the local line are shown only to those with `audit.read`. */
+  const visibleTo = (request: FastifyRequest) => {
+    const mayReadAudit = request.principal !== null && isAllowed(request.principal.role, 'audit.read');
+    return (event: LiaisonEvent) => mayReadAudit || !isAuditEvent(event);
+  };
+
   app.get('/api/v1/lines/:id/events', async (request) => {
     const { id } = parse(lineParams, request.params);
     const line = readableLine(request, id);
@@ -170,11 +160,11 @@ export function registerRoutes(app: FastifyInstance, services: ApiServices): voi
     if (query.since !== undefined) {
       const page = await store.eventsSince(query.since, query.limit, [line.id]);
       const cursor = page.length > 0 ? (page[page.length - 1]?.arrival ?? query.since) : query.since;
-      return { events: page.map((s) => s.event), cursor };
+      return { events: page.map((s) => s.event).filter(visibleTo(request)), cursor };
     }
     const cursor = await store.lastArrival();
     const events = await store.latestEvents(line.id, query.limit);
-    return { events: events.map((s) => s.event), cursor };
+    return { events: events.map((s) => s.event).filter(visibleTo(request)), cursor };
   });
 
   app.get('/api/v1/lines/:id/messages', async (request) => {
@@ -227,7 +217,8 @@ export function registerRoutes(app: FastifyInstance, services: ApiServices): voi
     require(request, 'line.read');
     const { id } = parse(idParams, request.params);
     const stored = await store.getEvent(id);
-    if (!stored) throw new ApiError(404, 'unknown-event', `there is no event ${id}`);
+    if (!stored || !visibleTo(request)(stored.event))
+      throw new ApiError(404, 'unknown-event', `there is no event ${id}`);
     return stored.event;
   });
 
@@ -283,8 +274,8 @@ export function registerRoutes(app: FastifyInstance, services: ApiServices): voi
 
   app.post('/api/v1/admin/pair', async (request) => {
     require(request, 'node.admin');
-    const { card } = parse(pairBody, request.body);
-    return services.pair(card);
+    const { card, safetyCode } = parse(pairBody, request.body);
+    return services.pair(card, safetyCode);
   });
 
   app.get('/api/v1/alarms', async (request) => {

@@ -1,7 +1,8 @@
 /**
- * Logins and sessions (SEC2, SEC4): scrypt passwords, TOTP, lockout after repeated failures,
- * bearer tokens that are also set as an httpOnly SameSite=Strict cookie. Only the SHA-256 of
- * a token is stored.
+ * Logins and sessions (SEC2, SEC4): scrypt passwords, TOTP or a recovery code, enrolment of a
+ * second factor for users who have none (secondFactor.ts), lockout after repeated failures,
+ * bearer tokens that are also set as an httpOnly SameSite=Strict cookie, signing out of one
+ * session or all of a user's. Only the SHA-256 of a token is stored.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
@@ -10,7 +11,8 @@ import type { Role } from '../core/types.ts';
 import type { Store, UserRecord } from '../store/types.ts';
 import { ApiError } from './errors.ts';
 import { verifyPassword } from './passwords.ts';
-import { verifyTotp } from './totp.ts';
+import { looksLikeRecoveryCode, SecondFactor } from './secondFactor.ts';
+import { totpStep } from './totp.ts';
 
 export const SESSION_COOKIE = 'liaison_session';
 export const SESSION_TTL_MS = 12 * 3600_000;
@@ -32,6 +34,14 @@ function tokenHash(token: string): string {
 
 export class Sessions {
   private readonly cache = new Map<string, { principal: Principal; expiresAt: number }>();
+  /** TOTP enrolment and recovery codes (SEC2). */
+  readonly secondFactor: SecondFactor;
+
+  /**
+   * The TOTP step each user last signed in with (SEC2: no replay). Kept in memory: a restart
+   * within the 90 s a code lives forgets it, which the threat model accepts.
+   */
+  private readonly lastTotpStep = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -39,14 +49,35 @@ export class Sessions {
     private readonly clock: Clock,
     /** The token the CLI reads from DATA/admin.token to act through the running node. */
     private readonly adminToken: string,
-  ) {}
+  ) {
+    this.secondFactor = new SecondFactor(store, nodeId, clock);
+  }
 
-  /** Checks credentials and opens a session; throws ApiError 401/423 otherwise. */
+  /**
+   * Checks credentials and opens a session; throws ApiError 401/423 otherwise. `totp` may also
+   * hold a recovery code.
+   */
   async login(
     username: string,
     password: string,
     totp: string | undefined,
+    recoveryCode?: string,
   ): Promise<{ token: string; user: Principal }> {
+    const user = await this.checkCredentials(username, password, totp, recoveryCode);
+    return this.openSession(user);
+  }
+
+  /**
+   * Checks a password and the second factor (SEC2) and returns the user; throws 401/423 and
+   * counts the failure towards the lock (SEC4). A user who has no second factor and is not
+   * exempt gets 401 `totp-enrolment-required` with an enrolment token.
+   */
+  async checkCredentials(
+    username: string,
+    password: string,
+    totp: string | undefined,
+    recoveryCode?: string,
+  ): Promise<UserRecord> {
     const now = this.clock.now();
     const user = await this.store.getUser(username);
     if (!user) {
@@ -61,22 +92,57 @@ export class Sessions {
         423,
         'account-locked',
         `too many failed logins; try again after ${user.lockedUntil}`,
+        undefined,
+        { lockedUntil: user.lockedUntil },
       );
     }
     if (!(await verifyPassword(password, user.passwordHash))) {
       await this.fail(user, now);
       throw new ApiError(401, 'bad-credentials', 'the user name or the password is wrong');
     }
-    if (user.totpSecret) {
+    // SEC1: said only to whoever knows the password, so it tells a guesser nothing.
+    if (user.disabled)
+      throw new ApiError(403, 'account-disabled', 'this account is disabled; ask an admin of this node');
+    const recovery = recoveryCode ?? (totp && looksLikeRecoveryCode(totp) ? totp : undefined);
+    if (user.totpSecret && recovery !== undefined) {
+      if (!(await this.secondFactor.redeemRecoveryCode(user.username, recovery))) {
+        await this.fail(user, now);
+        throw new ApiError(401, 'bad-recovery-code', 'this recovery code is wrong or has already been used');
+      }
+    } else if (user.totpSecret) {
       if (!totp)
         throw new ApiError(401, 'totp-required', 'enter the 6-digit code from your authenticator app');
-      if (!verifyTotp(user.totpSecret, totp, now)) {
+      const step = totpStep(user.totpSecret, totp, now);
+      if (step === null) {
         await this.fail(user, now);
         throw new ApiError(401, 'bad-totp', 'the authenticator code is wrong or expired');
       }
+      // A code signs in once: the same or an earlier step again is a replay.
+      if (step <= (this.lastTotpStep.get(user.username) ?? -1)) {
+        await this.fail(user, now);
+        throw new ApiError(401, 'totp-reused', 'this code was used already; wait for the next one');
+      }
+      this.lastTotpStep.set(user.username, step);
+    } else if (!user.totpExempt) {
+      throw new ApiError(
+        401,
+        'totp-enrolment-required',
+        'set up a second factor: scan the code with an authenticator app, then enter the code it shows',
+        undefined,
+        { ...this.secondFactor.begin(user.username) },
+      );
     }
-    if (user.failedLogins > 0 || user.lockedUntil)
-      await this.store.putUser({ ...user, failedLogins: 0, lockedUntil: null });
+    if (user.failedLogins > 0 || user.lockedUntil) {
+      const cleared = { ...user, failedLogins: 0, lockedUntil: null };
+      await this.store.putUser(cleared);
+      return cleared;
+    }
+    return user;
+  }
+
+  /** Opens a session for a user whose credentials were checked. */
+  async openSession(user: UserRecord): Promise<{ token: string; user: Principal }> {
+    const now = this.clock.now();
     const token = randomBytes(32).toString('base64url');
     await this.store.putSession({
       tokenHash: tokenHash(token),
@@ -91,6 +157,22 @@ export class Sessions {
     const hash = tokenHash(token);
     this.cache.delete(hash);
     await this.store.deleteSession(hash);
+  }
+
+  /** Ends every session of a user, on every device (SEC2); returns how many there were. */
+  async logoutEverywhere(username: string): Promise<number> {
+    for (const [hash, cached] of this.cache)
+      if (cached.principal.username === username) this.cache.delete(hash);
+    return this.store.deleteSessionsOf(username);
+  }
+
+  /**
+   * Forgets what this node remembers of a user's sessions, so a changed role counts from the
+   * next request (SEC1); the sessions themselves stay.
+   */
+  forgetUser(username: string): void {
+    for (const [hash, cached] of this.cache)
+      if (cached.principal.username === username) this.cache.delete(hash);
   }
 
   /** The principal behind a token, or null when it is unknown or expired. */
@@ -108,7 +190,7 @@ export class Sessions {
     const session = await this.store.getSession(hash);
     if (!session || Date.parse(session.expiresAt) <= now) return null;
     const user = await this.store.getUser(session.username);
-    if (!user) return null;
+    if (!user || user.disabled) return null;
     const principal = this.principalOf(user);
     this.cache.set(hash, { principal, expiresAt: Math.min(Date.parse(session.expiresAt), now + 60_000) });
     return principal;

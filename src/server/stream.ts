@@ -15,6 +15,7 @@ import type { Hotline, MessageView } from '../hotline/messages.ts';
 import type { CommittedBatch, Ledger, Logger } from '../record/ledger.ts';
 import { readMarkTarget } from '../record/projection.ts';
 import type { Store, StoredEvent } from '../store/types.ts';
+import { isAuditEvent } from './audit.ts';
 import type { NodeMetrics } from './metrics.ts';
 
 /** A client whose unsent output exceeds this is closed; it resumes from its cursor. */
@@ -31,6 +32,10 @@ interface Client {
   clientId: string | null;
   /** Whether its person may place and take calls (`call.make`). */
   takesCalls: boolean;
+  /** Whether its person may read the audit log (`audit.read`, SEC5): else audit events are skipped. */
+  readsAudit: boolean;
+  /** Its person (`user@node`), when known: their streams close when they are disabled (SEC1). */
+  user: string | null;
   lastSent: number;
   ready: boolean;
   pending: StoredEvent[];
@@ -71,7 +76,7 @@ export class StreamHub {
   async attach(
     socket: WebSocket,
     since: number | null,
-    identity: { clientId: string | null; takesCalls: boolean; user?: string } = {
+    identity: { clientId: string | null; takesCalls: boolean; readsAudit?: boolean; user?: string } = {
       clientId: null,
       takesCalls: false,
     },
@@ -91,6 +96,8 @@ export class StreamHub {
       pending: [],
       clientId: identity.clientId,
       takesCalls: identity.takesCalls,
+      readsAudit: identity.readsAudit ?? false,
+      user: identity.user ?? null,
     };
     this.clients.add(client);
     this.metrics.streamClients.set(this.clients.size);
@@ -156,6 +163,16 @@ export class StreamHub {
     return () => this.closedListeners.delete(listener);
   }
 
+  /**
+   * Closes every stream of a person (`user@node`) whose session ended (4401: the console goes
+   * back to its sign-in screen) or whose rights changed (4403: it reconnects with what its
+   * session now allows), SEC1.
+   */
+  disconnectUser(user: string, reason: 'session-ended' | 'rights-changed'): void {
+    const code = reason === 'session-ended' ? 4401 : 4403;
+    for (const client of this.clients) if (client.user === user) client.socket.close(code, reason);
+  }
+
   /** Sends a frame to every console of a person who may take calls (CALL1). */
   toCallTakers(frame: object): void {
     for (const client of this.clients) if (client.takesCalls) this.send(client, frame);
@@ -176,6 +193,7 @@ export class StreamHub {
   private sendEvent(client: Client, stored: StoredEvent): void {
     if (stored.arrival <= client.lastSent) return;
     client.lastSent = stored.arrival;
+    if (!client.readsAudit && isAuditEvent(stored.event)) return;
     this.send(client, { type: 'event', event: stored.event, cursor: stored.arrival });
   }
 

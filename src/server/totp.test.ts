@@ -10,7 +10,10 @@ import { base32Decode, base32Encode, newTotpSecret, otpauthUri, totpCode, verify
 /** RFC 6238's SHA-1 seed, ASCII "12345678901234567890", in base32. */
 const RFC_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
-/** RFC 6238 Appendix B, SHA-1: T (seconds) → the 8-digit TOTP. Ours are their last 6 digits. */
+/**
+ * RFC 6238 Appendix B, SHA-1: T (seconds) → the 8-digit TOTP. The 6-digit code is the value mod
+ * 10^6, i.e. the last 6 digits.
+ */
 const RFC_VECTORS: [number, string][] = [
   [59, '94287082'],
   [1111111109, '07081804'],
@@ -26,7 +29,10 @@ describe('totpCode', () => {
   });
 
   for (const [seconds, code] of RFC_VECTORS) {
-    it(`[SEC2] RFC 6238 Appendix B: T=${seconds} → ${code.slice(2)}`, () => {
+    it(`[SEC2] RFC 6238 Appendix B, 8 digits: T=${seconds} → ${code}`, () => {
+      assert.equal(totpCode(RFC_SECRET, seconds * 1000, 8), code);
+    });
+    it(`[SEC2] RFC 6238 Appendix B, the 6 digits apps show: T=${seconds} → ${code.slice(2)}`, () => {
       assert.equal(totpCode(RFC_SECRET, seconds * 1000), code.slice(2));
     });
   }

@@ -49,8 +49,11 @@ export function newTotpSecret(): string {
   return base32Encode(randomBytes(20));
 }
 
-/** The code for a secret at a time (ms), per RFC 6238 / RFC 4226. */
-export function totpCode(secret: string, atMs: number): string {
+/**
+ * The code for a secret at a time (ms), per RFC 6238 / RFC 4226. Authenticator apps show 6
+ * digits; 8 is there for RFC 6238's own test vectors.
+ */
+export function totpCode(secret: string, atMs: number, digits: 6 | 8 = DIGITS): string {
   const key = base32Decode(secret);
   if (!key) throw new Error('the TOTP secret is not base32');
   const counter = Math.floor(atMs / 1000 / STEP_SECONDS);
@@ -59,17 +62,28 @@ export function totpCode(secret: string, atMs: number): string {
   const digest = createHmac('sha1', key).update(message).digest();
   const offset = (digest[digest.length - 1] ?? 0) & 0x0f;
   const binary = digest.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 10 ** DIGITS).padStart(DIGITS, '0');
+  return String(binary % 10 ** digits).padStart(digits, '0');
 }
 
 /** Whether `code` is valid now, allowing one step of drift either way. */
 export function verifyTotp(secret: string, code: string, nowMs: number): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
+  return totpStep(secret, code, nowMs) !== null;
+}
+
+/**
+ * The time step (`floor(t / 30 s)`) whose code `code` is, allowing one step of drift either way;
+ * null when it is none of them. A login remembers the step it used so the same code cannot sign
+ * in twice (SEC2: a code seen over a shoulder or in a log is spent).
+ */
+export function totpStep(secret: string, code: string, nowMs: number): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
   for (const drift of [-1, 0, 1]) {
-    const expected = totpCode(secret, nowMs + drift * STEP_SECONDS * 1000);
-    if (timingSafeEqual(Buffer.from(expected), Buffer.from(code))) return true;
+    const at = nowMs + drift * STEP_SECONDS * 1000;
+    const expected = totpCode(secret, at);
+    if (timingSafeEqual(Buffer.from(expected), Buffer.from(code)))
+      return Math.floor(at / 1000 / STEP_SECONDS);
   }
-  return false;
+  return null;
 }
 
 /** The `otpauth://` URI an authenticator app scans. */

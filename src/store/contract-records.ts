@@ -42,6 +42,8 @@ const officer: UserRecord = {
   failedLogins: 0,
   lockedUntil: null,
   language: 'en',
+  totpExempt: false,
+  disabled: false,
 };
 const session: SessionRecord = {
   tokenHash: 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg',
@@ -112,7 +114,13 @@ export function recordsContract(harness: StoreHarness): void {
     it('[SEC1] round-trips users, nullable fields included, and updates one put again', () =>
       withStore(harness, async (store) => {
         assert.equal(await store.getUser('officer'), null);
-        const demo: UserRecord = { ...officer, username: 'admin', role: 'admin', totpSecret: null };
+        const demo: UserRecord = {
+          ...officer,
+          username: 'admin',
+          role: 'admin',
+          totpSecret: null,
+          totpExempt: true,
+        };
         await store.putUser(officer);
         await store.putUser(demo);
         assert.deepEqual(await store.getUser('officer'), officer);
@@ -162,6 +170,63 @@ export function recordsContract(harness: StoreHarness): void {
           (await store.listUsers()).map((user) => user.language),
           ['zh'],
         );
+      }));
+
+    it('[SEC2] a new user must enrol a second factor unless exempt, and a put without the flag keeps it', () =>
+      withStore(harness, async (store) => {
+        const { totpExempt: _omitted, ...withoutFlag } = officer;
+        await store.putUser({ ...withoutFlag, totpSecret: null });
+        assert.equal((await store.getUser('officer'))?.totpExempt, false);
+        await store.putUser({ ...officer, totpSecret: null, totpExempt: true });
+        await store.putUser({ ...withoutFlag, totpSecret: null, failedLogins: 1 });
+        assert.equal((await store.getUser('officer'))?.totpExempt, true);
+      }));
+
+    it('[SEC1] a user is enabled when created, and a put without the flag keeps it', () =>
+      withStore(harness, async (store) => {
+        const { disabled: _omitted, ...withoutFlag } = officer;
+        await store.putUser(withoutFlag);
+        assert.equal((await store.getUser('officer'))?.disabled, false);
+        await store.putUser({ ...officer, disabled: true });
+        await store.putUser({ ...withoutFlag, failedLogins: 2 });
+        assert.equal((await store.getUser('officer'))?.disabled, true);
+        assert.deepEqual(
+          (await store.listUsers()).map((user) => [user.username, user.disabled]),
+          [['officer', true]],
+        );
+      }));
+
+    it('[SEC2] ends every session of one user and no other', () =>
+      withStore(harness, async (store) => {
+        await store.putUser(officer);
+        await store.putUser({ ...officer, username: 'night' });
+        const second = { ...session, tokenHash: 'second-session-of-the-officer' };
+        const other = { ...session, tokenHash: 'session-of-night', username: 'night' };
+        for (const each of [session, second, other]) await store.putSession(each);
+        assert.equal(await store.deleteSessionsOf('officer'), 2);
+        assert.equal(await store.getSession(session.tokenHash), null);
+        assert.equal(await store.getSession(second.tokenHash), null);
+        assert.deepEqual(await store.getSession(other.tokenHash), other);
+        assert.equal(await store.deleteSessionsOf('officer'), 0);
+      }));
+
+    it('[SEC2] a recovery code is used once; new codes replace the old ones', () =>
+      withStore(harness, async (store) => {
+        await store.putUser(officer);
+        await store.putUser({ ...officer, username: 'night' });
+        await store.putRecoveryCodes('officer', ['hash-a', 'hash-b'], '2025-01-01T00:00:00.000Z');
+        await store.putRecoveryCodes('night', ['hash-a'], '2025-01-01T00:00:00.000Z');
+        assert.equal(await store.countRecoveryCodes('officer'), 2);
+        assert.equal(await store.redeemRecoveryCode('officer', 'hash-a'), true);
+        assert.equal(await store.redeemRecoveryCode('officer', 'hash-a'), false, 'used once only');
+        assert.equal(await store.redeemRecoveryCode('officer', 'hash-c'), false);
+        assert.equal(await store.countRecoveryCodes('officer'), 1);
+        assert.equal(await store.countRecoveryCodes('night'), 1, "another user's code is theirs");
+        await store.putRecoveryCodes('officer', ['hash-d'], '2025-01-02T00:00:00.000Z');
+        assert.equal(await store.redeemRecoveryCode('officer', 'hash-b'), false, 'replaced');
+        assert.equal(await store.redeemRecoveryCode('officer', 'hash-d'), true);
+        await store.putRecoveryCodes('night', [], '2025-01-02T00:00:00.000Z');
+        assert.equal(await store.countRecoveryCodes('night'), 0);
       }));
   });
 

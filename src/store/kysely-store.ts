@@ -205,6 +205,39 @@ export class KyselyStore implements Store {
     await this.#db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
   }
 
+  async deleteSessionsOf(username: string): Promise<number> {
+    const result = await this.#db.deleteFrom('sessions').where('username', '=', username).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async putRecoveryCodes(username: string, codeHashes: string[], createdAt: string): Promise<void> {
+    await this.#config.writeTransaction(async (trx) => {
+      await trx.deleteFrom('recovery_codes').where('username', '=', username).execute();
+      if (codeHashes.length === 0) return;
+      const rows = codeHashes.map((codeHash) => ({ username, code_hash: codeHash, created_at: createdAt }));
+      await trx.insertInto('recovery_codes').values(rows).execute();
+    });
+  }
+
+  async redeemRecoveryCode(username: string, codeHash: string): Promise<boolean> {
+    // One statement: of two logins racing with the same code, only one deletes the row.
+    const result = await this.#db
+      .deleteFrom('recovery_codes')
+      .where('username', '=', username)
+      .where('code_hash', '=', codeHash)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  async countRecoveryCodes(username: string): Promise<number> {
+    const row = await this.#db
+      .selectFrom('recovery_codes')
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+      .where('username', '=', username)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
   async commit(batch: CommitBatch): Promise<number[]> {
     if (batch.events.length === 0 && batch.ops.length === 0) return [];
     const { maxParameters, logger } = this.#config;

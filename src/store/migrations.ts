@@ -231,6 +231,42 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'the rare-types index also covers encounters and activity notices (ENC1–ENC3)',
     up: (db) => rebuildRareTypesIndex(db, RARE_TYPES_V8),
   },
+  {
+    version: 9,
+    name: 'second factor enrolment and recovery codes (SEC2)',
+    async up(db, dialect) {
+      await db.schema
+        .alterTable('users')
+        .addColumn('totp_exempt', 'integer', (col) => col.notNull().defaultTo(0))
+        .execute();
+      // Before this version only the demo's users were created without a TOTP secret.
+      await db
+        .withTables<{ users: { totp_exempt: number; totp_secret: string | null } }>()
+        .updateTable('users')
+        .set({ totp_exempt: 1 })
+        .where('totp_secret', 'is', null)
+        .execute();
+      await db.schema
+        .createTable('recovery_codes')
+        .addColumn('username', orderedText(dialect), (col) =>
+          col.notNull().references('users.username').onDelete('cascade'),
+        )
+        .addColumn('code_hash', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('recovery_codes_pk', ['username', 'code_hash'])
+        .execute();
+    },
+  },
+  {
+    version: 10,
+    name: 'an admin can disable a user (SEC1)',
+    async up(db) {
+      await db.schema
+        .alterTable('users')
+        .addColumn('disabled', 'integer', (col) => col.notNull().defaultTo(0))
+        .execute();
+    },
+  },
 ];
 
 /** Replaces the partial index `events_rare_types` with one covering `types` (STO2). */

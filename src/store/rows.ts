@@ -102,6 +102,8 @@ export function userRow(user: UserRecord): Insertable<UsersTable> {
     locked_until: user.lockedUntil,
     // Absent: the column keeps its value (its default for a new user).
     language: user.language,
+    totp_exempt: user.totpExempt === undefined ? undefined : user.totpExempt ? 1 : 0,
+    disabled: user.disabled === undefined ? undefined : user.disabled ? 1 : 0,
   };
 }
 
@@ -117,6 +119,8 @@ export function toUser(row: Selectable<UsersTable>): UserRecord {
     failedLogins: Number(row.failed_logins),
     lockedUntil: row.locked_until,
     language: isLanguage(row.language) ? row.language : 'en',
+    totpExempt: Number(row.totp_exempt) === 1,
+    disabled: Number(row.disabled) === 1,
   };
 }
 

@@ -52,6 +52,17 @@ export interface UsersTable {
   locked_until: string | null;
   /** `en`, `zh` or `ja` (HOT6); defaults to `en`. */
   language: ColumnType<string, string | undefined, string | undefined>;
+  /** 1 for the demo's users, who sign in without a second factor (SEC2); defaults to 0. */
+  totp_exempt: ColumnType<number, number | undefined, number | undefined>;
+  /** 1 for a user an admin disabled (SEC1): they cannot sign in; defaults to 0. */
+  disabled: ColumnType<number, number | undefined, number | undefined>;
+}
+
+/** Unused recovery codes (SEC2), by SHA-256 of the code; a used code's row is deleted. */
+export interface RecoveryCodesTable {
+  username: string;
+  code_hash: string;
+  created_at: string;
 }
 
 /** Login sessions, by SHA-256 of the token. */
@@ -139,6 +150,7 @@ export interface Database {
   lines: LinesTable;
   users: UsersTable;
   sessions: SessionsTable;
+  recovery_codes: RecoveryCodesTable;
   events: EventsTable;
   messages: MessagesTable;
   deliveries: DeliveriesTable;

@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { pino } from 'pino';
 import { runStoreContract } from './contract.ts';
 import { at, testChain, testMessage } from './contract-fixtures.ts';
 import { StoreIntegrityError, StoreMigrationError } from './errors.ts';
 import type { StoreLogger } from './kysely-store.ts';
-import { MIGRATIONS, RARE_TYPES_V8 } from './migrations.ts';
+import { applyMigrations, MIGRATIONS, RARE_TYPES_V8 } from './migrations.ts';
 import { createSqliteStore, openSqliteStore } from './sqlite.ts';
 import { RARE_EVENT_TYPES, type Store } from './types.ts';
 
@@ -111,6 +112,25 @@ describe('SQLite store', () => {
       database.close();
     }
     assert.deepEqual(logged, [{ applied: MIGRATIONS.map((migration) => migration.version) }]);
+  });
+
+  it('[SEC2] version 9 exempts the users held without a TOTP secret (the demo’s) and no other', async () => {
+    const path = newPath();
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(path) }) });
+    await applyMigrations(db, 'sqlite', at(1), MIGRATIONS.slice(0, 8));
+    await sql`insert into users (username, role, password_hash, totp_secret, created_at)
+      values ('officer', 'officer', 'x', null, ${at(1)}), ('duty2', 'officer', 'x', 'JBSWY3DPEHPK3PXP', ${at(1)})`.execute(
+      db,
+    );
+    await db.destroy();
+    const store = await openSqliteStore(path);
+    try {
+      assert.equal((await store.getUser('officer'))?.totpExempt, true);
+      assert.equal((await store.getUser('duty2'))?.totpExempt, false);
+      assert.equal(await store.countRecoveryCodes('duty2'), 0);
+    } finally {
+      await store.close();
+    }
   });
 
   it('[STO2] migration versions rise by one from 1', () => {

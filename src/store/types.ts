@@ -90,6 +90,17 @@ export interface UserRecord {
    * a put without it keeps the stored one (English for a new user).
    */
   language?: Language;
+  /**
+   * True for the users the demo and the test clusters seed: with no TOTP secret they sign in
+   * without a second factor. Any other user without a secret must enrol first (SEC2). Always
+   * set when read; a put without it keeps the stored one (false for a new user).
+   */
+  totpExempt?: boolean;
+  /**
+   * True for a user an admin disabled (SEC1): they cannot sign in and have no session. Always
+   * set when read; a put without it keeps the stored one (false for a new user).
+   */
+  disabled?: boolean;
 }
 
 /** A login session; only the SHA-256 of the token is kept. */
@@ -220,6 +231,14 @@ export interface Store {
   putSession(session: SessionRecord): Promise<void>;
   getSession(tokenHash: string): Promise<SessionRecord | null>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Ends every session of a user (SEC2 "sign out everywhere"); returns how many there were. */
+  deleteSessionsOf(username: string): Promise<number>;
+  /** Replaces a user's recovery codes (SEC2) by these SHA-256 hashes; none when empty. */
+  putRecoveryCodes(username: string, codeHashes: string[], createdAt: string): Promise<void>;
+  /** Uses up one recovery code: true when it was held (it is then gone), false otherwise. */
+  redeemRecoveryCode(username: string, codeHash: string): Promise<boolean>;
+  /** How many unused recovery codes a user has. */
+  countRecoveryCodes(username: string): Promise<number>;
 
   /**
    * Inserts events and applies projection ops in one durable transaction; returns the arrival

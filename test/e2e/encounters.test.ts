@@ -73,7 +73,7 @@ async function fillReport(page: Page): Promise<void> {
 describe('encounter reports in the consoles of two real nodes', { timeout: 150_000 }, () => {
   const suite = browserSuite();
 
-  it('[ENC1] [ENC2] alpha files a report through the form; bravo sees it on the board, acknowledges it and replies in its thread; alpha sees both', async () => {
+  it('[ENC1] [ENC2] [ENC4] [ENC5] alpha files a report through the form; bravo sees it on the board and the map, acknowledges it, replies in its thread and gets its dossier; alpha sees both', async () => {
     const { cluster, browser } = suite;
     const bravoUrl = cluster.node('bravo').url;
     const [alpha, bravo] = await Promise.all([
@@ -193,6 +193,12 @@ describe('encounter reports in the consoles of two real nodes', { timeout: 150_0
       /Acknowledged by officer@bravo/,
     );
 
+    // The detail offers the dossier (ENC5): the PDF link works with the console's own session.
+    const pdfHref = (await detail.getByTestId('encounter-dossier-pdf').getAttribute('href')) ?? '';
+    const pdf = await bravo.request.get(new URL(pdfHref, bravo.url()).toString());
+    assert.equal(pdf.status(), 200);
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+
     // Bravo opens the thread and replies with the usual composer.
     await detail.getByTestId('encounter-open-thread').click();
     await bravo.locator('#line-heading', { hasText: ref }).waitFor({ timeout: 10_000 });
@@ -200,6 +206,12 @@ describe('encounter reports in the consoles of two real nodes', { timeout: 150_0
     await bravo.getByTestId('compose-send').click();
     await bravo.getByTestId('message').filter({ hasText: REPLY }).waitFor({ timeout: 10_000 });
     await bravo.screenshot({ path: join(ARTIFACTS, 'encounter-thread-bravo.png') });
+
+    // Bravo sees it on the map too (ENC4).
+    await bravo.getByTestId('map-open').click();
+    await bravo.locator(`[data-testid="map-marker"][data-id="${id}"]`).waitFor({ timeout: 20_000 });
+    await bravo.screenshot({ path: join(ARTIFACTS, 'encounter-map-bravo.png') });
+    await bravo.keyboard.press('Escape');
 
     // Alpha: its open detail turns acknowledged, its board says so, its thread shows the reply.
     await alpha

@@ -110,7 +110,8 @@ describe('the console in three languages', { timeout: 90_000 }, () => {
     await page.screenshot({ path: join(ARTIFACTS, 'languages-ja-signin.png') });
 
     // Signed out, this browser remembers the last language for the sign-in form.
-    await page.getByRole('button', { name: 'サインアウト' }).click();
+    await page.getByTestId('account-menu').click();
+    await page.getByRole('button', { name: 'サインアウト', exact: true }).click();
     await page.getByTestId('login-submit').filter({ hasText: 'サインイン' }).waitFor({ timeout: 10_000 });
     await page.context().close();
   });

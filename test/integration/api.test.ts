@@ -189,6 +189,21 @@ describe('the HTTP API refuses bad input', { timeout: 90_000 }, () => {
     assert.equal(((await me.json()) as { user: { role: string } }).user.role, 'observer');
   });
 
+  it('[SEC1] an event names the signed-in person as its author; a client cannot name another', async () => {
+    const claimed = await officer.request('POST', `/api/v1/lines/${HOTLINE}/messages`, {
+      text: 'signed by someone else?',
+      precedence: 'ROUTINE',
+      author: 'admin@alpha',
+    });
+    assert.equal(claimed.status, 400, 'an author field is refused outright');
+    const posted = await officer.request('POST', `/api/v1/lines/${HOTLINE}/messages`, {
+      text: 'signed by me',
+      precedence: 'ROUTINE',
+    });
+    assert.equal(posted.status, 201);
+    assert.equal((posted.body as { author: string }).author, 'officer@alpha');
+  });
+
   it('[SEC1] an observer may read but not send', async () => {
     const observer = await ApiClient.login(url, 'observer');
     assert.equal((await observer.request('GET', `/api/v1/lines/${HOTLINE}/events`)).status, 200);

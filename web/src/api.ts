@@ -2,8 +2,9 @@
  * Client of the node's HTTP API (`/api/v1`, same origin, JSON).
  *
  * Requests carry the session cookie and, when one is held, `Authorization: Bearer <token>`
- * (the token lives in sessionStorage, so it ends with the tab). A 4xx answer's
- * `{error, message, fields?}` envelope (SEC3) becomes an `ApiError`.
+ * (the token lives in sessionStorage, so it ends with the tab), and `X-Liaison-Request: 1`,
+ * which tells the node they come from the console's own page (CSRF check, SEC2). A 4xx
+ * answer's `{error, message, fields?}` envelope (SEC3) becomes an `ApiError`.
  */
 import type { Language } from '../../src/core/phrasebook/types.ts';
 import type { LiaisonEvent, LinkState, MessageState, Precedence, Role } from '../../src/core/types.ts';
@@ -11,6 +12,9 @@ import { t } from './strings.ts';
 
 const API_BASE = '/api/v1';
 const TOKEN_KEY = 'liaison.token';
+
+/** The header every request of the console carries, raw `fetch` calls included (SEC2 CSRF check). */
+export const CONSOLE_REQUEST_HEADERS: Readonly<Record<string, string>> = { 'X-Liaison-Request': '1' };
 
 /** The signed-in user. */
 export interface User {
@@ -162,6 +166,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: FieldError[] = [],
+    /** The rest of the node's answer, e.g. `enrolmentToken` or `retryAfterSeconds` (SEC2, SEC4). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -181,7 +187,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   }
   if (isRecord(payload) && typeof payload.error === 'string' && typeof payload.message === 'string') {
     const fields = Array.isArray(payload.fields) ? (payload.fields as FieldError[]) : [];
-    return new ApiError(response.status, payload.error, payload.message, fields);
+    return new ApiError(response.status, payload.error, payload.message, fields, payload);
   }
   return new ApiError(
     response.status,
@@ -196,7 +202,7 @@ export async function request<T>(
   path: string,
   body?: unknown,
 ): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...CONSOLE_REQUEST_HEADERS };
   const token = readToken();
   if (token !== null) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -233,11 +239,13 @@ function writeToken(token: string | null): void {
   }
 }
 
-/** Credentials for `POST /auth/login`; `totp` only once the node asked for it. */
+/** Credentials for `POST /auth/login`; `totp` or `recoveryCode` only once the node asked for it. */
 export interface LoginRequest {
   username: string;
   password: string;
   totp?: string;
+  /** A single-use recovery code in place of the TOTP code (SEC2). */
+  recoveryCode?: string;
 }
 
 /** Signs in and keeps the bearer token for later requests. */
@@ -245,6 +253,46 @@ export async function login(credentials: LoginRequest): Promise<User> {
   const answer = await request<{ token: string; user: User }>('POST', '/auth/login', credentials);
   writeToken(answer.token);
   return answer.user;
+}
+
+/** What the enrolment screen shows (SEC2): the secret as a QR code (a `data:` URL) and as text. */
+export interface TotpEnrolment {
+  account: string;
+  secret: string;
+  otpauthUri: string;
+  qrCode: string;
+  expiresAt: string;
+}
+
+/** The secret of the enrolment the node opened with `totp-enrolment-required`. */
+export function fetchTotpEnrolment(enrolmentToken: string): Promise<TotpEnrolment> {
+  return request<TotpEnrolment>('POST', '/auth/totp/enrolment', { enrolmentToken });
+}
+
+/**
+ * Confirms an enrolment with a code from the app; signs in and resolves with the user and the
+ * ten recovery codes, shown once.
+ */
+export async function confirmTotpEnrolment(
+  enrolmentToken: string,
+  code: string,
+): Promise<{ user: User; recoveryCodes: string[] }> {
+  const answer = await request<{ token: string; user: User; recoveryCodes: string[] }>(
+    'POST',
+    '/auth/totp/confirm',
+    { enrolmentToken, code },
+  );
+  writeToken(answer.token);
+  return { user: answer.user, recoveryCodes: answer.recoveryCodes };
+}
+
+/** Ends every session of the signed-in user, on every device (SEC2). */
+export async function logoutEverywhere(): Promise<void> {
+  try {
+    await request<unknown>('POST', '/auth/logout-all', {});
+  } finally {
+    writeToken(null);
+  }
 }
 
 /** Signs out; the local token is dropped even when the node cannot be reached. */

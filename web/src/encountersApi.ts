@@ -16,7 +16,7 @@ import type {
 } from '../../src/core/encounter.ts';
 import type { LatLon } from '../../src/core/geo.ts';
 import type { Precedence } from '../../src/core/types.ts';
-import { ApiError, type MessageStatus, request } from './api.ts';
+import { ApiError, CONSOLE_REQUEST_HEADERS, type MessageStatus, request } from './api.ts';
 import { t } from './strings.ts';
 
 export type { BehaviourCode, Domain, EncounterReport, RecordedReport, Severity };
@@ -95,6 +95,23 @@ export async function fetchNotices(): Promise<Notice[]> {
   return (await request<{ notices: Notice[] }>('GET', '/notices')).notices;
 }
 
+/** Where a notice goes: a hotline (else the only one), and its item's precedence (else PRIORITY). */
+export interface NoticeRouting {
+  line?: string;
+  precedence?: Precedence;
+}
+
+/** Issues an activity notice to the peer (ENC3); rejects with the node's 400 `fields`. */
+export async function postNotice(notice: NoticeInput, routing: NoticeRouting = {}): Promise<Notice> {
+  return (await request<{ notice: Notice }>('POST', '/notices', { ...notice, ...routing })).notice;
+}
+
+/** Withdraws one of this node's notices (403 `not-our-notice` for the peer's). */
+export async function withdrawNotice(id: string): Promise<Notice> {
+  const path = `/notices/${encodeURIComponent(id)}/withdraw`;
+  return (await request<{ notice: Notice }>('POST', path, {})).notice;
+}
+
 /** Files a report: submitted to the peer of `line` (or the only hotline), or kept as a draft. */
 export async function postEncounter(report: EncounterReport, line?: string): Promise<Encounter> {
   const body = line === undefined ? report : { ...report, line };
@@ -132,7 +149,7 @@ export async function uploadAttachment(file: Blob): Promise<{ hash: string; size
     response = await fetch('/api/v1/blobs', {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/octet-stream' },
+      headers: { 'Content-Type': 'application/octet-stream', ...CONSOLE_REQUEST_HEADERS },
       body: file,
     });
   } catch {

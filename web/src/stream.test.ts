@@ -5,6 +5,7 @@ import {
   parseFrame,
   RECONNECT_INITIAL_MS,
   RECONNECT_MAX_MS,
+  SESSION_ENDED_CLOSE_CODE,
   type StreamHandlers,
   streamUrl,
   type WebSocketMinimal,
@@ -113,6 +114,37 @@ describe('console stream', () => {
       assert.equal(sockets.length, 13, 'backoff never exceeds the maximum');
       stream.close();
       assert.equal(sockets.at(-1)?.isClosed, true);
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('[SEC1][CON5] a stream the node closes with 4401 ends the session instead of reconnecting', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const sockets: FakeSocket[] = [];
+      const { log, handlers } = recorder();
+      openStream(
+        { ...handlers, onSessionEnded: () => log.push('session ended') },
+        {
+          since: null,
+          origin: ORIGIN,
+          createSocket: (url) => {
+            const socket = new FakeSocket(url);
+            sockets.push(socket);
+            return socket;
+          },
+        },
+      );
+      sockets[0]?.receive({ type: 'hello', cursor: 1 });
+      // A changed role (4403) reconnects as any lost stream does.
+      sockets[0]?.onclose?.({ code: 4403 } as CloseEvent);
+      mock.timers.tick(RECONNECT_INITIAL_MS);
+      assert.equal(sockets.length, 2);
+      sockets[1]?.onclose?.({ code: SESSION_ENDED_CLOSE_CODE } as CloseEvent);
+      mock.timers.tick(RECONNECT_MAX_MS * 4);
+      assert.equal(sockets.length, 2, 'no reconnect after the session ended');
+      assert.deepEqual(log, ['live', 'lost', 'session ended']);
     } finally {
       mock.timers.reset();
     }

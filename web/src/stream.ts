@@ -28,7 +28,15 @@ export interface StreamHandlers {
   onCallFrame?(frame: Record<string, unknown>): void;
   /** The stream opened (`resumed` after an earlier loss, when states may have moved on) or was lost. */
   onConnection(connection: 'live' | 'lost', resumed: boolean): void;
+  /**
+   * The node closed the stream with 4401: the session is over (expired, signed out everywhere,
+   * or the user was disabled, SEC1). The stream stops instead of reconnecting.
+   */
+  onSessionEnded?(): void;
 }
+
+/** The close code with which a node ends the stream of a session that is over (SEC1, SEC2). */
+export const SESSION_ENDED_CLOSE_CODE = 4401;
 
 /** The part of the browser's WebSocket the stream uses, so tests can pass a fake. */
 export interface WebSocketMinimal {
@@ -157,10 +165,15 @@ export function openStream(handlers: StreamHandlers, options: StreamOptions): Li
       const frame = parseFrame(message.data);
       if (frame !== null) receive(frame);
     };
-    current.onclose = () => {
+    current.onclose = (event) => {
       if (socket !== current) return;
       socket = null;
       if (isStopped) return;
+      if (event.code === SESSION_ENDED_CLOSE_CODE && handlers.onSessionEnded) {
+        isStopped = true;
+        handlers.onSessionEnded();
+        return;
+      }
       if (!wasLost) handlers.onConnection('lost', false);
       wasLost = true;
       retryTimer = setTimeout(connect, delay);

@@ -157,6 +157,8 @@ export function useConsoleData(onUnauthorized: () => void): ConsoleData {
             if (resumed) void refreshAfterGap();
             if (connection === 'live') publishStreamOpened();
           },
+          // SEC1: a disabled user's console goes back to the sign-in screen.
+          onSessionEnded: () => onUnauthorizedRef.current(),
         },
         { since: cursor, clientId: CONSOLE_ID },
       );

@@ -7,7 +7,7 @@ import type { CallRecord } from '../../../src/calls/callLog.ts';
 import type { CallView as LiveCall } from '../../../src/calls/callTypes.ts';
 import type { Precedence } from '../../../src/core/types.ts';
 import type { CallMedia } from '../../../src/federation/protocol.ts';
-import { request } from '../api.ts';
+import { CONSOLE_REQUEST_HEADERS, request } from '../api.ts';
 import { CONSOLE_ID } from './callBus.ts';
 
 // The node's own types (type-only imports: nothing of the node's code reaches the browser).
@@ -78,7 +78,7 @@ export async function uploadBlob(file: Blob): Promise<{ hash: string; size: numb
   const response = await fetch('/api/v1/blobs', {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/octet-stream' },
+    headers: { 'Content-Type': 'application/octet-stream', ...CONSOLE_REQUEST_HEADERS },
     body: file,
   });
   if (!response.ok) throw new Error(`the recording could not be uploaded (HTTP ${response.status})`);

@@ -7,13 +7,14 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Language } from '../../../src/core/phrasebook/types.ts';
 import { alarmNames, mayResolve } from '../alarms.ts';
-import { type Me, patchMyLanguage, postTranslation } from '../api.ts';
+import { logoutEverywhere, type Me, patchMyLanguage, postTranslation } from '../api.ts';
 import { mayCall, useCalls } from '../calls/useCalls.ts';
 import { mayScheduleTalks, TALK_EVENT_TYPES, useTalks } from '../calls/useTalks.ts';
 import { ENCOUNTER_TRIGGER_TYPES } from '../encounters/board.ts';
 import { escalatedMessages, openEscalations } from '../escalations.ts';
 import { mayAcknowledge, maySend, unacknowledgedFlashes } from '../messageState.ts';
 import { type Acknowledgement, acknowledgementsByMessage } from '../messages.ts';
+import { mayIssueNotices, NOTICE_TRIGGER_TYPES } from '../notices/list.ts';
 import { t } from '../strings.ts';
 import { setPeerTimeZones } from '../time.ts';
 import { useAlarms } from '../useAlarms.ts';
@@ -24,7 +25,9 @@ import { DUTY_EVENT_TYPES, mayHoldDesk, mayReassignDesk, mayTranslate, useDuty }
 import { useNow } from '../useNow.ts';
 import { usePairing } from '../usePairing.ts';
 import { mayReadReports } from '../useReliability.ts';
+import { mayManageUsers, mayReadAudit } from '../usersApi.ts';
 import { AlarmBanners } from './AlarmBanners.tsx';
+import { AuditDialog } from './AuditDialog.tsx';
 import { CallLogDialog } from './CallLogDialog.tsx';
 import { CallButtons, CallWindow, IncomingCalls, isLineBusy } from './CallPanel.tsx';
 import { CallRequests } from './CallRequests.tsx';
@@ -41,6 +44,7 @@ import { LineList } from './LineList.tsx';
 import { LinkBanners } from './LinkBanners.tsx';
 import { MapPanel } from './MapPanel.tsx';
 import { MessageList } from './MessageList.tsx';
+import { NoticesDialog } from './NoticesDialog.tsx';
 import { PairingDialog } from './PairingDialog.tsx';
 import { ReliabilityDialog } from './ReliabilityDialog.tsx';
 import { TalkRoom } from './TalkRoom.tsx';
@@ -50,6 +54,7 @@ import {
   type TranslationsContextValue,
   translationsByMessage,
 } from './TranslationContext.tsx';
+import { UsersDialog } from './UsersDialog.tsx';
 
 const NO_ACKNOWLEDGEMENTS: ReadonlyMap<string, Acknowledgement> = new Map();
 
@@ -72,6 +77,15 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
     async (next: Language) => onMeChanged?.(await patchMyLanguage(next)),
     [onMeChanged],
   );
+  // SEC2: every session of the user ends, this one included.
+  const signOutEverywhere = useCallback(async () => {
+    try {
+      await logoutEverywhere();
+    } catch {
+      // The local token is dropped either way; the sign-in screen follows.
+    }
+    onSignOut();
+  }, [onSignOut]);
   // CON2: hover titles show each time in the peers' zones too, as the peers announced them.
   useEffect(() => {
     setPeerTimeZones(
@@ -194,6 +208,25 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
   const [isMapOpen, setIsMapOpen] = useState(false);
   const openMap = useCallback(() => setIsMapOpen(true), []);
   const closeMap = useCallback(() => setIsMapOpen(false), []);
+  // SEC1, SEC5: the Users panel for admins, the Audit log for admins and supervisors.
+  const [isUsersOpen, setIsUsersOpen] = useState(false);
+  const openUsers = useCallback(() => setIsUsersOpen(true), []);
+  const closeUsers = useCallback(() => setIsUsersOpen(false), []);
+  const [isAuditOpen, setIsAuditOpen] = useState(false);
+  const openAudit = useCallback(() => setIsAuditOpen(true), []);
+  const closeAudit = useCallback(() => setIsAuditOpen(false), []);
+  // ENC3: the Notices panel re-reads on each notice event, sighting and acknowledgement, on any line.
+  const noticeEvents = useMemo(
+    () =>
+      Object.values(state.eventsByLine).reduce(
+        (count, events) => count + events.filter((event) => NOTICE_TRIGGER_TYPES.includes(event.type)).length,
+        0,
+      ),
+    [state.eventsByLine],
+  );
+  const [isNoticesOpen, setIsNoticesOpen] = useState(false);
+  const openNotices = useCallback(() => setIsNoticesOpen(true), []);
+  const closeNotices = useCallback(() => setIsNoticesOpen(false), []);
   const [isHandoverOpen, setIsHandoverOpen] = useState(false);
   const loadDutyUsers = duty.loadUsers;
   const openHandover = useCallback(() => {
@@ -276,7 +309,36 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
         isTalksOpen={isTalksOpen}
         onOpenMap={openMap}
         isMapOpen={isMapOpen}
+        {...(mayManageUsers(me.user.role) ? { onOpenUsers: openUsers, isUsersOpen } : {})}
+        {...(mayReadAudit(me.user.role) ? { onOpenAudit: openAudit, isAuditOpen } : {})}
         onSignOut={onSignOut}
+        onSignOutEverywhere={signOutEverywhere}
+      />
+      <UsersDialog
+        isOpen={isUsersOpen}
+        self={me.user.username}
+        onSessionEnded={onSessionEnded}
+        onClose={closeUsers}
+      />
+      <AuditDialog
+        isOpen={isAuditOpen}
+        selfId={me.node.nodeId}
+        onSessionEnded={onSessionEnded}
+        onClose={closeAudit}
+      />
+      <NoticesDialog
+        isOpen={isNoticesOpen}
+        trigger={noticeEvents}
+        selfId={me.node.nodeId}
+        lines={state.lines}
+        statusById={state.statusById}
+        nowMs={nowMs}
+        canIssue={mayIssueNotices(me.user.role)}
+        canAcknowledge={canAcknowledge}
+        nodeName={(nodeId) => names.node(nodeId)}
+        onAcknowledge={acknowledge}
+        onSessionEnded={onSessionEnded}
+        onClose={closeNotices}
       />
       <MapPanel
         isOpen={isMapOpen}
@@ -317,6 +379,8 @@ export function ConsoleScreen({ me, onSignOut, onSessionEnded, onMeChanged }: Co
         onAcknowledge={acknowledge}
         onOpenThread={selectLine}
         onSessionEnded={onSessionEnded}
+        onOpenNotices={openNotices}
+        isNoticesOpen={isNoticesOpen}
       />
       <DutyHandoverDialog
         isOpen={isHandoverOpen}

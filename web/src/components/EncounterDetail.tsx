@@ -50,6 +50,29 @@ function distanceText(distanceM: number): string {
   });
 }
 
+/**
+ * The dossier (ENC5) in its three forms, for the roles that report (the same roles may export the
+ * record, `record.export` in docs/SECURITY.md): the printable page and the PDF in the reader's
+ * language, and the JSONL that `liaison verify` checks. The session cookie authorizes the links.
+ */
+function DossierLinks({ id, language }: { id: string; language: Language }) {
+  const base = `/api/v1/encounters/${encodeURIComponent(id)}/dossier?lang=${language}`;
+  return (
+    <span className="encounter-detail__dossier" data-testid="encounter-dossier">
+      {t('encounters.detail.dossier')}{' '}
+      <a href={`${base}&format=html`} target="_blank" rel="noopener" data-testid="encounter-dossier-html">
+        {t('encounters.detail.dossierPage')}
+      </a>{' '}
+      <a href={`${base}&format=pdf`} target="_blank" rel="noopener" data-testid="encounter-dossier-pdf">
+        PDF
+      </a>{' '}
+      <a href={`${base}&format=jsonl`} download={`${id}.jsonl`} data-testid="encounter-dossier-jsonl">
+        {t('encounters.detail.dossierJsonl')}
+      </a>
+    </span>
+  );
+}
+
 /** The workflow buttons: acknowledge, open the thread, consultation, close with an outcome. */
 function Actions(props: EncounterDetailProps) {
   const { encounter, selfId, canReport, canAcknowledge, isBusy } = props;
@@ -91,6 +114,7 @@ function Actions(props: EncounterDetailProps) {
             {t('encounters.detail.openThread')}
           </button>
         )}
+        {canReport && encounter.line !== null && <DossierLinks id={encounter.id} language={props.language} />}
         {canReport && isOpen && encounter.state !== 'consultation' && (
           <button
             type="button"

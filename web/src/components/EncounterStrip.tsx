@@ -4,6 +4,7 @@
  * words and an icon, CON1), with *Encounter board* (`encounters-open`) and *New encounter report*
  * (`encounter-new`); it owns the board, the detail and the form. *Open the thread* selects the
  * encounter's own line in the console, where the desks discuss it with the usual composer.
+ * *Notices* (`notices-open`) sits beside them and opens the activity notices (ENC3).
  */
 import { useCallback, useState } from 'react';
 import type { Language } from '../../../src/core/phrasebook/types.ts';
@@ -33,6 +34,9 @@ export interface EncounterStripProps {
   /** Selects a line in the console. */
   onOpenThread(line: string): void;
   onSessionEnded(): void;
+  /** Opens the activity Notices panel (ENC3), which the console owns. */
+  onOpenNotices?(): void;
+  isNoticesOpen?: boolean;
 }
 
 /** The strip, the board and the form. */
@@ -95,6 +99,18 @@ export function EncounterStrip(props: EncounterStripProps) {
         >
           {t('encounters.open')}
         </button>
+        {props.onOpenNotices && (
+          <button
+            type="button"
+            className="button button--secondary"
+            data-testid="notices-open"
+            aria-haspopup="dialog"
+            aria-expanded={props.isNoticesOpen ?? false}
+            onClick={props.onOpenNotices}
+          >
+            {t('notices.open')}
+          </button>
+        )}
         {canReport && (
           <button
             type="button"

@@ -1,12 +1,15 @@
 /**
  * The dark header: this node, the signed-in user, one indicator per peer link, and the button
  * that open the Pairing panel with the safety codes (FED1), the Drills panel (FED8) and the
- * Video talks panel (CALL5), and the Map of encounters and notified areas (ENC4).
+ * Video talks panel (CALL5), and the Map of encounters and notified areas (ENC4); the user's
+ * name opens the account menu with *Sign out* and *Sign out everywhere* (SEC2). Admins also get
+ * the Users panel (SEC1); admins and supervisors the Audit log (SEC5).
  */
 import { isLanguage, LANGUAGES, type Language } from '../../../src/core/phrasebook/types.ts';
 import type { Me, Pairing, Peer } from '../api.ts';
 import type { Connection } from '../consoleState.ts';
 import { t } from '../strings.ts';
+import { AccountMenu } from './AccountMenu.tsx';
 import { PeerIndicator } from './PeerIndicator.tsx';
 import { LANGUAGE_NAMES } from './TemplatedText.tsx';
 
@@ -34,7 +37,15 @@ export interface HeaderProps {
   /** Opens the Map panel (ENC4). */
   onOpenMap?(): void;
   isMapOpen?: boolean;
+  /** Opens the Users panel (SEC1); absent for roles that do not manage users. */
+  onOpenUsers?(): void;
+  isUsersOpen?: boolean;
+  /** Opens the Audit panel (SEC5); absent for roles that do not read the audit log. */
+  onOpenAudit?(): void;
+  isAuditOpen?: boolean;
   onSignOut(): void;
+  /** Ends every session of the user, on every device (SEC2). */
+  onSignOutEverywhere?(): void;
 }
 
 /** The console's header bar. */
@@ -55,7 +66,12 @@ export function Header({
   isTalksOpen = false,
   onOpenMap,
   isMapOpen = false,
+  onOpenUsers,
+  isUsersOpen = false,
+  onOpenAudit,
+  isAuditOpen = false,
   onSignOut,
+  onSignOutEverywhere,
 }: HeaderProps) {
   const codeOf = (nodeId: string) =>
     pairings?.find((pairing) => pairing.nodeId === nodeId)?.safetyCode ?? null;
@@ -135,6 +151,30 @@ export function Header({
             {t('header.reliability')}
           </button>
         )}
+        {onOpenUsers && (
+          <button
+            type="button"
+            className="button button--header"
+            data-testid="users-open"
+            aria-haspopup="dialog"
+            aria-expanded={isUsersOpen}
+            onClick={onOpenUsers}
+          >
+            {t('users.open')}
+          </button>
+        )}
+        {onOpenAudit && (
+          <button
+            type="button"
+            className="button button--header"
+            data-testid="audit-open"
+            aria-haspopup="dialog"
+            aria-expanded={isAuditOpen}
+            onClick={onOpenAudit}
+          >
+            {t('audit.open')}
+          </button>
+        )}
         {onChangeLanguage && (
           <label className="header__language">
             <span className="visually-hidden">{t('header.language')}</span>
@@ -155,16 +195,15 @@ export function Header({
             </select>
           </label>
         )}
-        <span>
-          {t('header.user', {
+        <AccountMenu
+          label={t('header.user', {
             username: me.user.username,
             node: me.user.node,
             role: t(`role.${me.user.role}`),
           })}
-        </span>
-        <button type="button" className="button button--header" onClick={onSignOut}>
-          {t('header.logout')}
-        </button>
+          onSignOut={onSignOut}
+          {...(onSignOutEverywhere ? { onSignOutEverywhere } : {})}
+        />
       </div>
     </header>
   );
