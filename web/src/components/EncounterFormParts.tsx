@@ -4,6 +4,7 @@
  * pick-list, name, hull or tail number by domain, call sign, optional position, course and
  * speed), and the rows of on-scene communications (kind, what was said, answered or not).
  */
+
 import type { FieldIssue } from '../../../src/core/encounter.ts';
 import { formatPositionDM, parsePosition } from '../../../src/core/geo.ts';
 import {
@@ -17,6 +18,7 @@ import {
 } from '../encounters/formState.ts';
 import type { Domain } from '../encountersApi.ts';
 import { STRING_TABLES, type StringKey, t } from '../strings.ts';
+import { FieldErrorList } from './FieldErrorList.tsx';
 
 /** The words of a code (`encounters.kind.destroyer`), or the code itself when there are none. */
 export function codeName(prefix: string, code: string): string {
@@ -32,22 +34,8 @@ export function FieldErrors({
   problems: readonly FieldIssue[];
   paths: readonly string[];
 }) {
-  const shown = paths.flatMap((path) => problemsAt(problems, path));
-  if (shown.length === 0) return null;
   return (
-    <>
-      {shown.map((problem) => (
-        <p
-          key={`${problem.path} ${problem.message}`}
-          className="form-error field-error"
-          data-testid="field-error"
-          data-field={problem.path}
-          role="alert"
-        >
-          {fieldProblemText(problem)}
-        </p>
-      ))}
-    </>
+    <FieldErrorList problems={paths.flatMap((path) => problemsAt(problems, path))} text={fieldProblemText} />
   );
 }
 

@@ -10,6 +10,7 @@
  * show beside their fields too (`field-error`, `data-field`); a problem of no field of the form
  * is listed at its foot.
  */
+
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ACTIVITY_KINDS, type FieldIssue, type NoticeInput } from '../../../src/core/encounter.ts';
 import { formatPositionDM, parsePosition } from '../../../src/core/geo.ts';
@@ -32,6 +33,7 @@ import {
 import { parseZonedInput } from '../notices/zonedTime.ts';
 import { type StringKey, t } from '../strings.ts';
 import { formatDualTime, isUtcZone, readerTimeZone } from '../time.ts';
+import { FieldErrorList } from './FieldErrorList.tsx';
 
 /** Props of `NoticeForm`. */
 export interface NoticeFormProps {
@@ -55,22 +57,11 @@ function NoticeFieldErrors({
   problems: readonly FieldIssue[];
   roots: readonly string[];
 }) {
-  const shown = roots.flatMap((root) => problemsUnder(problems, root));
-  if (shown.length === 0) return null;
   return (
-    <>
-      {shown.map((problem) => (
-        <p
-          key={`${problem.path} ${problem.message}`}
-          className="form-error field-error"
-          data-testid="field-error"
-          data-field={problem.path}
-          role="alert"
-        >
-          {noticeProblemText(problem)}
-        </p>
-      ))}
-    </>
+    <FieldErrorList
+      problems={roots.flatMap((root) => problemsUnder(problems, root))}
+      text={noticeProblemText}
+    />
   );
 }
 

@@ -12,6 +12,7 @@
  *
  * Pure: the current time is an argument.
  */
+
 import {
   type Domain,
   type EncounterReport,
@@ -22,7 +23,8 @@ import {
   reportProblems,
   type Severity,
 } from '../../../src/core/encounter.ts';
-import { METRES_PER_NM, parsePosition } from '../../../src/core/geo.ts';
+import { METRES_PER_NM } from '../../../src/core/geo.ts';
+import { FormReader } from '../formReader.ts';
 import { currentLanguage, type StringKey, t } from '../strings.ts';
 
 /** One platform as typed. `mark` is the hull number at sea, the tail number in the air. */
@@ -168,30 +170,8 @@ export function formFromReport(report: RecordedReport): EncounterForm {
   };
 }
 
-/** Problems found while reading the typed text, before the schema sees it. */
-class Reader {
-  readonly problems: FieldIssue[] = [];
-
-  add(path: string, message: string): void {
-    this.problems.push({ path, message });
-  }
-
-  /** A number typed in a field, or undefined when empty; NaN is reported at `path`. */
-  optionalNumber(text: string, path: string): number | undefined {
-    if (text.trim() === '') return undefined;
-    const value = Number(text.trim().replace(',', '.'));
-    if (Number.isFinite(value)) return value;
-    this.add(path, 'a number');
-    return undefined;
-  }
-
-  position(text: string, path: string): { lat: number; lon: number } | undefined {
-    const parsed = parsePosition(text);
-    if (parsed.ok) return parsed.position;
-    this.add(path, parsed.message);
-    return undefined;
-  }
-
+/** Reads this form's text; times are read its own way. */
+class Reader extends FormReader {
   time(text: string, path: string): string {
     const iso = parseUtcInput(text);
     if (iso !== null) return iso;

@@ -13,6 +13,7 @@
  *
  * Pure: the current time and the reader's zone are arguments.
  */
+
 import {
   type ACTIVITY_KINDS,
   type FieldIssue,
@@ -22,6 +23,7 @@ import {
 } from '../../../src/core/encounter.ts';
 import { type LatLon, METRES_PER_NM, parsePosition } from '../../../src/core/geo.ts';
 import type { Precedence } from '../../../src/core/types.ts';
+import { FormReader } from '../formReader.ts';
 import { currentLanguage, type StringKey, t } from '../strings.ts';
 import { formatZonedInput, parseZonedInput } from './zonedTime.ts';
 
@@ -110,35 +112,13 @@ export function readPoints(text: string): ReadPoint[] {
     .map((line, index) => ({ index, text: line, result: parsePosition(line) }));
 }
 
-/** Problems found while reading the typed text, before the schema sees it. */
-class Reader {
-  readonly problems: FieldIssue[] = [];
-
-  add(path: string, message: string): void {
-    this.problems.push({ path, message });
-  }
-
-  /** A number typed in a field, or undefined when empty; one that does not read is reported. */
-  optionalNumber(text: string, path: string): number | undefined {
-    if (text.trim() === '') return undefined;
-    const value = Number(text.trim().replace(',', '.'));
-    if (Number.isFinite(value)) return value;
-    this.add(path, 'a number');
-    return undefined;
-  }
-
+/** Reads this form's text; times are read its own way. */
+class Reader extends FormReader {
   time(text: string, zone: string, path: string): string {
     const iso = parseZonedInput(text, zone);
     if (iso !== null) return iso;
     this.add(path, text.trim() === '' ? 'a time' : 'a date and time that exists on that clock');
     return '';
-  }
-
-  position(text: string, path: string): LatLon | undefined {
-    const parsed = parsePosition(text);
-    if (parsed.ok) return parsed.position;
-    this.add(path, parsed.message);
-    return undefined;
   }
 }
 
