@@ -26,6 +26,7 @@ import { type ApiServices, registerRoutes } from './routes.ts';
 import { tokenFrom } from './sessions.ts';
 import type { StreamHub } from './stream.ts';
 import { registerTranslationRoutes } from './translationRoutes.ts';
+import { closeRefusedUpgrade, installUpgradeGuard } from './upgradeGuard.ts';
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
@@ -84,11 +85,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     // SEC3: a bad path, or a request that is not HTTP, is refused in our envelope too, not Fastify's.
-    frameworkErrors: answerFrameworkError,
+    frameworkErrors: (error, request, reply) => {
+      closeRefusedUpgrade(request, reply);
+      answerFrameworkError(error, request, reply);
+    },
     clientErrorHandler: answerClientError,
   });
   installErrorHandling(app);
   installRequestGuards(app, { isHttps: options.isHttps });
+  installUpgradeGuard(app);
   app.decorateRequest('principal', null);
 
   app.addHook('onRequest', async (request) => {

@@ -146,7 +146,9 @@ describe('a hostile peer', { timeout: 180_000 }, () => {
   };
 
   before(async () => {
-    cluster = await startCluster();
+    // The officer here is a load generator (the "never reads" case posts as fast as it can):
+    // the API's own rate limit (SEC4) is tested in test/integration/rate-limits.test.ts.
+    cluster = await startCluster({ env: { LIAISON_API_RATE_LIMIT: '1000/s,10000' } });
     const alpha = cluster.node('alpha');
     officer = await ApiClient.login(alpha.url, 'officer');
     // Generous: on a loaded machine the link, the genesis and bravo's first heads.recorded take a while.
