@@ -172,8 +172,13 @@ describe('[LOG10] a node whose database sessions are ended under load', { timeou
   let cluster: Cluster;
 
   before(async () => {
-    // PGAPPNAME names alpha's sessions, so only they are ended.
-    cluster = await startCluster({ store: 'postgres', nodeEnv: { alpha: { PGAPPNAME: application } } });
+    // PGAPPNAME names alpha's sessions, so only they are ended. The authors here are a load
+    // generator, above the API's rate limit (SEC4, tested in test/integration/rate-limits.test.ts).
+    cluster = await startCluster({
+      store: 'postgres',
+      env: { LIAISON_API_RATE_LIMIT: '1000/s,10000' },
+      nodeEnv: { alpha: { PGAPPNAME: application } },
+    });
   });
 
   after(async () => {
