@@ -11,6 +11,7 @@
  * checked here with the node's own rules before sending, and the node's 400 `fields` show next to
  * their fields too (`field-error`, `data-field`).
  */
+
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { FieldIssue } from '../../../src/core/encounter.ts';
 import type { Language } from '../../../src/core/phrasebook/types.ts';
@@ -40,6 +41,7 @@ import {
   PlatformRows,
   PositionPreview,
 } from './EncounterFormParts.tsx';
+import { HotlinePicker } from './HotlinePicker.tsx';
 import { ModalDialog } from './ModalDialog.tsx';
 import './EncounterStyles.css';
 
@@ -271,23 +273,17 @@ function FormBody({
           </select>
           <FieldErrors problems={problems} paths={['severity']} />
         </label>
-        {hotlines.length > 1 && (
-          <label>
-            <span>{t('encounters.form.line')}</span>
-            <select data-testid="encounter-line" value={line} onChange={(e) => setLine(e.target.value)}>
-              <option value="">{t('encounters.form.choose')}</option>
-              {hotlines.map((hotline) => (
-                <option key={hotline.id} value={hotline.id}>
-                  {hotline.members
-                    .filter((m) => m !== selfId)
-                    .map(nodeName)
-                    .join(', ')}
-                </option>
-              ))}
-            </select>
-            <FieldErrors problems={problems} paths={['line']} />
-          </label>
-        )}
+        <HotlinePicker
+          label={t('encounters.form.line')}
+          chooseLabel={t('encounters.form.choose')}
+          testId="encounter-line"
+          hotlines={hotlines}
+          selfId={selfId}
+          nodeName={nodeName}
+          value={line}
+          onChange={setLine}
+          errors={<FieldErrors problems={problems} paths={['line']} />}
+        />
       </fieldset>
       <PlatformRows
         side="ownPlatforms"

@@ -34,6 +34,7 @@ import { parseZonedInput } from '../notices/zonedTime.ts';
 import { type StringKey, t } from '../strings.ts';
 import { formatDualTime, isUtcZone, readerTimeZone } from '../time.ts';
 import { FieldErrorList } from './FieldErrorList.tsx';
+import { HotlinePicker } from './HotlinePicker.tsx';
 
 /** Props of `NoticeForm`. */
 export interface NoticeFormProps {
@@ -359,23 +360,17 @@ export function NoticeForm({
           </select>
           <NoticeFieldErrors problems={problems} roots={['precedence']} />
         </label>
-        {hotlines.length > 1 && (
-          <label>
-            <span>{t('notices.form.line')}</span>
-            <select data-testid="notice-line" value={line} onChange={(e) => setLine(e.target.value)}>
-              <option value="">{t('notices.form.choose')}</option>
-              {hotlines.map((hotline) => (
-                <option key={hotline.id} value={hotline.id}>
-                  {hotline.members
-                    .filter((member) => member !== selfId)
-                    .map(nodeName)
-                    .join(', ')}
-                </option>
-              ))}
-            </select>
-            <NoticeFieldErrors problems={problems} roots={['line']} />
-          </label>
-        )}
+        <HotlinePicker
+          label={t('notices.form.line')}
+          chooseLabel={t('notices.form.choose')}
+          testId="notice-line"
+          hotlines={hotlines}
+          selfId={selfId}
+          nodeName={nodeName}
+          value={line}
+          onChange={setLine}
+          errors={<NoticeFieldErrors problems={problems} roots={['line']} />}
+        />
       </fieldset>
 
       {elsewhere.length > 0 && (
