@@ -422,7 +422,11 @@ describe('encounter reports between two real nodes', { timeout: 180_000 }, () =>
     const open = await alpha.post<{ encounter: Encounter }>('/api/v1/encounters', fullReport());
     const thread = open.encounter.id;
     await eventually('bravo to hold the open encounter', () => encounterAt(bravo, thread));
-    const before = await encounterAt(alpha, thread);
+    // Taken once alpha knows bravo holds the item, so its delivery cannot change under the test.
+    const before = await eventually('alpha to see the item delivered', async () => {
+      const held = await encounterAt(alpha, thread);
+      return held?.acknowledgement?.deliveredAt ? held : undefined;
+    });
 
     const bravoNode = cluster.node('bravo');
     await bravoNode.stop('SIGTERM');
